@@ -1,0 +1,83 @@
+#pragma once
+/// The timer store shared by `AsioLoop` and `sim::Loop`: a slab of nodes addressed by
+/// (slot, generation) handles and a binary min-heap ordered by (due, tie).
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "txaio/detail/callback.hpp"
+
+namespace txaio::detail {
+
+class TimerQueue {
+public:
+  /// A heap entry. `tie` breaks equal due times (sequence for fifo, its complement for lifo,
+  /// a seeded random number for random); `slot` breaks the rest, so the order is total.
+  struct Entry {
+    std::int64_t due;
+    std::uint64_t tie;
+    std::uint32_t slot;
+    std::uint32_t gen;
+  };
+
+  TimerQueue();
+  TimerQueue(const TimerQueue&) = delete;
+  TimerQueue& operator=(const TimerQueue&) = delete;
+  ~TimerQueue();
+
+  /// Adds a timer; returns its slot, `gen` receives its generation.
+  std::uint32_t push(std::int64_t due, std::uint64_t tie, Callback fn, std::uint32_t& gen);
+
+  /// Removes a pending timer. Returns false when it already ran or was cancelled.
+  bool cancel(std::uint32_t slot, std::uint32_t gen) noexcept;
+  bool active(std::uint32_t slot, std::uint32_t gen) const noexcept {
+    return slot < size_ && node(slot).gen == gen && node(slot).live;
+  }
+  std::size_t size() const noexcept { return live_; }
+  bool empty() const noexcept { return live_ == 0; }
+
+  /// The next timer to run, or nullptr. Discards cancelled entries on the way.
+  const Entry* top() noexcept;
+  /// Removes the top timer (after `top()` returned it) and returns its callable.
+  Callback pop() noexcept;
+
+  /// Pending timers in firing order (O(n log n); for diagnostics and tests).
+  std::vector<Entry> snapshot() const;
+
+  /// Bytes held by the queue's own structures (capacity included).
+  std::size_t bytes_reserved() const noexcept;
+
+private:
+  struct Node {
+    Callback fn;
+    std::uint32_t gen = 0;
+    std::uint32_t next_free : 31 = 0;
+    std::uint32_t live : 1 = 0;
+  };
+  static constexpr std::uint32_t chunk_bits = 10;
+  static constexpr std::uint32_t chunk_size = 1u << chunk_bits;
+  static constexpr std::uint32_t no_slot = 0x7fffffffu;
+
+  Node& node(std::uint32_t slot) noexcept { return chunks_[slot >> chunk_bits][slot & (chunk_size - 1)]; }
+  const Node& node(std::uint32_t slot) const noexcept {
+    return chunks_[slot >> chunk_bits][slot & (chunk_size - 1)];
+  }
+  void release(std::uint32_t slot) noexcept;
+  void pop_heap_top() noexcept;
+
+  std::vector<std::unique_ptr<Node[]>> chunks_;
+  std::vector<Entry> heap_;
+  std::uint32_t size_ = 0;  // slots ever created
+  std::uint32_t free_ = no_slot;
+  std::size_t live_ = 0;
+};
+
+/// Strict "runs before" order of heap entries.
+inline bool runs_before(const TimerQueue::Entry& a, const TimerQueue::Entry& b) noexcept {
+  if (a.due != b.due) return a.due < b.due;
+  if (a.tie != b.tie) return a.tie < b.tie;
+  return a.slot < b.slot;
+}
+
+}  // namespace txaio::detail

@@ -1,0 +1,172 @@
+#pragma once
+/// The loop interface every txaio function runs on: `AsioLoop` in production,
+/// `sim::Loop` (virtual time) in tests.
+
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "txaio/detail/callback.hpp"
+#include "txaio/time.hpp"
+
+namespace txaio {
+
+class Loop;
+class Failure;
+
+/// The id of the call in timer slot `slot`, generation `gen` (see `DelayedCall::id`).
+constexpr std::uint64_t call_id(std::uint32_t slot, std::uint32_t gen) noexcept {
+  return (std::uint64_t{gen} << 32 | slot) + 1;
+}
+
+/// When a future's callbacks run relative to `resolve` / `add_callbacks`.
+enum class Dispatch : std::uint8_t {
+  scheduled,  ///< queued with `call_soon`, never inline (asyncio's model; `AsioLoop`)
+  immediate,  ///< inline, as soon as both the result and the callback exist (Twisted's model)
+};
+
+/// Handle to a call scheduled with `Loop::call_later`. Cheap to copy; must not outlive its loop.
+class DelayedCall {
+public:
+  DelayedCall() noexcept = default;
+
+  /// Cancels the call if it is still pending. Idempotent: no error twice or after it ran.
+  void cancel() noexcept;
+  /// True while the call is pending (neither run nor cancelled).
+  bool active() const noexcept;
+  /// The loop time the call is (or was) due at.
+  nanoseconds when() const noexcept { return nanoseconds(due_); }
+  /// Identifier unique among the calls of its loop; 0 for an empty handle.
+  std::uint64_t id() const noexcept { return loop_ == nullptr ? 0 : call_id(slot_, gen_); }
+
+  DelayedCall(Loop* loop, std::uint32_t slot, std::uint32_t gen, std::int64_t due) noexcept
+      : loop_(loop), slot_(slot), gen_(gen), due_(due) {}
+  std::uint32_t slot() const noexcept { return slot_; }
+  std::uint32_t generation() const noexcept { return gen_; }
+
+private:
+  Loop* loop_ = nullptr;
+  std::uint32_t slot_ = 0;
+  std::uint32_t gen_ = 0;
+  std::int64_t due_ = 0;
+};
+
+/// What a loop observer is told.
+enum class EventKind : std::uint8_t { schedule, cancel, fire, error };
+
+std::string_view to_string(EventKind kind) noexcept;
+
+/// One loop event. `time` is the loop time when it happened, `due` the call's due time.
+/// `id` is `DelayedCall::id()` (0 for `call_soon` work). `message` is set for errors.
+struct Event {
+  EventKind kind;
+  nanoseconds time;
+  nanoseconds due;
+  std::uint64_t id;
+  std::string_view message;
+};
+
+/// Receives a loop's events, on the loop's thread, synchronously.
+class Observer {
+public:
+  virtual ~Observer() = default;
+  virtual void on_event(const Event& event) = 0;
+};
+
+/// The event loop interface. Every member but `call_soon_threadsafe` is called from the
+/// loop's own thread.
+class Loop {
+public:
+  Loop() = default;
+  Loop(const Loop&) = delete;
+  Loop& operator=(const Loop&) = delete;
+  virtual ~Loop();
+
+  /// Time since the loop's epoch.
+  virtual nanoseconds now() const noexcept = 0;
+
+  /// Runs `fn(args...)` after `delay` (any duration, or seconds as a number; negative means 0).
+  template <class D, class F, class... Args>
+    requires is_delay_v<D> && std::is_invocable_v<std::decay_t<F>&, std::decay_t<Args>&...>
+  DelayedCall call_later(D delay, F&& fn, Args&&... args) {
+    return schedule(to_delay(delay), bind(std::forward<F>(fn), std::forward<Args>(args)...));
+  }
+
+  /// Runs `fn(args...)` on the loop soon, after work already queued, never inline.
+  template <class F, class... Args>
+    requires std::is_invocable_v<std::decay_t<F>&, std::decay_t<Args>&...>
+  void call_soon(F&& fn, Args&&... args) {
+    post(bind(std::forward<F>(fn), std::forward<Args>(args)...));
+  }
+
+  /// As `call_soon`, from any thread.
+  template <class F, class... Args>
+    requires std::is_invocable_v<std::decay_t<F>&, std::decay_t<Args>&...>
+  void call_soon_threadsafe(F&& fn, Args&&... args) {
+    post_threadsafe(bind(std::forward<F>(fn), std::forward<Args>(args)...));
+  }
+
+  /// Primitive behind `call_later`: `delay` is non-negative.
+  virtual DelayedCall schedule(nanoseconds delay, Callback fn) = 0;
+  /// Primitive behind `call_soon`.
+  virtual void post(Callback fn) = 0;
+  /// Primitive behind `call_soon_threadsafe`.
+  virtual void post_threadsafe(Callback fn) = 0;
+
+  /// Number of `call_later` calls pending.
+  virtual std::size_t pending_timers() const noexcept = 0;
+
+  /// When futures on this loop run their callbacks.
+  virtual Dispatch dispatch() const noexcept { return Dispatch::scheduled; }
+
+  /// Reports an exception that escaped a callback outside the loop's own dispatch (for
+  /// example a future's callback in immediate mode, or a `BatchError`). `AsioLoop` logs it;
+  /// `sim::Loop` rethrows it from the `advance` / `run_*` call that is running.
+  virtual void report_exception(std::exception_ptr error, std::string_view where) noexcept = 0;
+
+  /// Reports a rejected future whose failure nobody handled (no errback before its last
+  /// handle went away).
+  virtual void report_unhandled_failure(const Failure& failure) noexcept = 0;
+
+  /// Wall-clock time for log lines: the real clock, or an epoch plus virtual time.
+  virtual std::chrono::system_clock::time_point wall_now() const noexcept;
+
+  void add_observer(Observer& observer);
+  void remove_observer(Observer& observer) noexcept;
+
+protected:
+  friend class DelayedCall;
+  /// Cancels the pending call `call`; returns false if it already ran or was cancelled.
+  virtual bool cancel_call(const DelayedCall& call) noexcept = 0;
+  virtual bool call_active(const DelayedCall& call) const noexcept = 0;
+
+  bool observed() const noexcept { return !observers_.empty(); }
+  void notify(const Event& event) noexcept;
+
+private:
+  template <class F, class... Args>
+  static Callback bind(F&& fn, Args&&... args) {
+    if constexpr (sizeof...(Args) == 0) {
+      return Callback(std::forward<F>(fn));
+    } else {
+      return Callback([f = std::forward<F>(fn), tup = std::make_tuple(std::forward<Args>(args)...)]() mutable {
+        std::apply(f, tup);
+      });
+    }
+  }
+
+  std::vector<Observer*> observers_;
+};
+
+inline void DelayedCall::cancel() noexcept {
+  if (loop_ != nullptr) loop_->cancel_call(*this);
+}
+
+inline bool DelayedCall::active() const noexcept { return loop_ != nullptr && loop_->call_active(*this); }
+
+}  // namespace txaio

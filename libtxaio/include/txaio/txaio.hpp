@@ -1,0 +1,9 @@
+#pragma once
+/// Everything in libtxaio.
+
+#include "txaio/api.hpp"
+#include "txaio/asio_loop.hpp"
+#include "txaio/config.hpp"
+#include "txaio/errors.hpp"
+#include "txaio/loop.hpp"
+#include "txaio/time.hpp"

@@ -1,0 +1,167 @@
+#pragma once
+/// `txaio::sim::Loop`: a deterministic virtual-clock loop (Twisted's `task.Clock`, grown up).
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <initializer_list>
+#include <mutex>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "txaio/detail/timer_queue.hpp"
+#include "txaio/loop.hpp"
+
+namespace txaio::sim {
+
+/// How calls due at the same instant are ordered.
+enum class Ties : std::uint8_t {
+  fifo,    ///< scheduling order (Twisted's Clock, asyncio)
+  lifo,    ///< reverse scheduling order
+  random,  ///< a permutation drawn from the loop's seeded PRNG
+};
+
+std::string_view to_string(Ties ties) noexcept;
+/// Parses "fifo" / "lifo" / "random"; `std::invalid_argument` naming the valid values.
+Ties parse_ties(std::string_view text);
+
+struct Options {
+  std::uint64_t seed = 0;
+  Ties ties = Ties::fifo;
+  Dispatch dispatch = Dispatch::scheduled;
+  /// The most callbacks one `advance` / `run_*` call may run before `RunawayError`.
+  std::uint64_t max_events = 10'000'000;
+};
+
+/// A run exceeded its event bound: most likely a callback that keeps rescheduling itself.
+class RunawayError : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+/// `run_until` / `run_until_complete`: nothing is pending but the awaited thing is not done.
+class DeadlockError : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+/// A pending `call_later` (Twisted's `getDelayedCalls`).
+struct PendingCall {
+  std::uint64_t id;
+  nanoseconds when;
+};
+
+/// The virtual-clock loop. Time starts at 0 and moves only when told to. Single-threaded,
+/// except `call_soon_threadsafe`.
+class Loop final : public txaio::Loop {
+public:
+  /// The wall-clock time log lines show for virtual time 0: 2000-01-01T00:00:00Z.
+  static constexpr std::chrono::seconds wall_epoch{946684800};
+
+  Loop();
+  explicit Loop(Options options);
+  ~Loop() override;
+
+  nanoseconds now() const noexcept override { return nanoseconds(now_); }
+  DelayedCall schedule(nanoseconds delay, Callback fn) override;
+  void post(Callback fn) override;
+  void post_threadsafe(Callback fn) override;
+  std::size_t pending_timers() const noexcept override { return timers_.size(); }
+  Dispatch dispatch() const noexcept override { return options_.dispatch; }
+  void report_exception(std::exception_ptr error, std::string_view where) noexcept override;
+  void report_unhandled_failure(const Failure& failure) noexcept override;
+  std::chrono::system_clock::time_point wall_now() const noexcept override;
+
+  /// Runs, in (due, tie) order, every call due at or before `now() + d`, including calls
+  /// scheduled meanwhile; `call_soon` work runs before any later timer. Each callback sees
+  /// `now()` equal to its due time; afterwards `now()` is `now() + d`. An exception escaping a
+  /// callback propagates with `now()` at that callback's due time and the rest still
+  /// pending. Negative `d`: `std::invalid_argument`.
+  template <class D>
+    requires is_delay_v<D>
+  void advance(D d) {
+    advance_ns(to_ns(d, "advance"));
+  }
+  /// Advances to the absolute virtual time `t` (not before `now()`).
+  template <class D>
+    requires is_delay_v<D>
+  void advance_to(D t) {
+    advance_to_ns(to_ns(t, "advance_to"));
+  }
+  /// `advance` by each duration in turn (Twisted's `Clock.pump`).
+  template <class D>
+  void pump(std::span<const D> durations) {
+    for (const D& d : durations) advance(d);
+  }
+  template <class D>
+  void pump(std::initializer_list<D> durations) {
+    for (const D& d : durations) advance(d);
+  }
+
+  /// Jumps from timer to timer until nothing is pending; `now()` stays at the last one.
+  /// Returns the number of callbacks run. `RunawayError` past `limit` callbacks.
+  std::uint64_t run_until_idle();
+  std::uint64_t run_until_idle(std::uint64_t limit);
+
+  /// Runs until `done()` holds. `DeadlockError` naming `what` when nothing is pending and
+  /// `done()` is still false; `RunawayError` past the event bound.
+  void run_until(const std::function<bool()>& done, std::string_view what);
+
+  /// Pending timers in the order they will run.
+  std::vector<PendingCall> pending_calls() const;
+  /// `call_soon` work queued and not yet run.
+  std::size_t ready_count() const noexcept;
+  /// True when neither timers nor `call_soon` work is pending.
+  bool idle() const noexcept { return timers_.empty() && ready_count() == 0; }
+
+  /// Rejected futures that were never handled.
+  std::size_t unhandled_failures() const noexcept { return unhandled_; }
+  /// Callbacks run over the loop's life.
+  std::uint64_t events_run() const noexcept { return events_; }
+  const Options& options() const noexcept { return options_; }
+  /// Selects the futures' dispatch policy from now on.
+  void set_dispatch(Dispatch dispatch) noexcept { options_.dispatch = dispatch; }
+
+  /// Bytes held by the timer structures (for the memory benchmarks).
+  std::size_t timer_bytes_reserved() const noexcept { return timers_.bytes_reserved(); }
+
+protected:
+  bool cancel_call(const DelayedCall& call) noexcept override;
+  bool call_active(const DelayedCall& call) const noexcept override;
+
+private:
+  void advance_ns(nanoseconds d);
+  void advance_to_ns(nanoseconds t);
+  /// Runs everything due at or before `target`; with `set_now` moves `now()` to `target`.
+  void run_to(std::int64_t target, bool set_now, std::uint64_t limit);
+  bool run_one(std::int64_t target);
+  void check_budget() const;
+  void invoke(Callback& fn, std::uint64_t id, std::int64_t due);
+  void take_threadsafe();
+  void throw_reported();
+  std::uint64_t next_tie() noexcept;
+  std::string describe_pending() const;
+
+  Options options_;
+  std::int64_t now_ = 0;
+  std::uint64_t seq_ = 0;
+  std::uint64_t rng_;
+  detail::TimerQueue timers_;
+  std::deque<Callback> ready_;
+  mutable std::mutex ts_mutex_;
+  std::vector<Callback> ts_queue_;
+  std::atomic<bool> ts_pending_{false};
+  std::deque<std::exception_ptr> reported_;
+  bool running_ = false;
+  std::uint64_t run_events_ = 0;
+  std::uint64_t run_limit_ = 0;
+  std::uint64_t events_ = 0;
+  std::size_t unhandled_ = 0;
+};
+
+}  // namespace txaio::sim

@@ -1,0 +1,6 @@
+#pragma once
+/// Test utilities: `replace_loop`, the `SimTest` fixture.
+
+#include "txaio/sim.hpp"
+#include "txaio/testutil/replace_loop.hpp"
+#include "txaio/testutil/sim_test.hpp"

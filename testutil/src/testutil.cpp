@@ -1,0 +1,1 @@
+#include "txaio/testutil.hpp"
