@@ -1,1 +1,68 @@
+#include "txaio/time.hpp"
+
 #include <gtest/gtest.h>
+
+#include <chrono>
+#include <limits>
+#include <stdexcept>
+
+namespace {
+
+using namespace std::chrono_literals;
+using txaio::nanoseconds;
+using txaio::to_delay;
+
+TEST(Time, DurationsConvertExactly) {
+  EXPECT_EQ(to_delay(5s), 5'000'000'000ns);
+  EXPECT_EQ(to_delay(250ms), 250'000'000ns);
+  EXPECT_EQ(to_delay(3us), 3'000ns);
+  EXPECT_EQ(to_delay(std::chrono::minutes(2)), 120s);
+}
+
+TEST(Time, DoubleSecondsRoundToNearestNanosecond) {
+  EXPECT_EQ(to_delay(1.5), 1500ms);
+  EXPECT_EQ(to_delay(0.1), 100ms);
+  EXPECT_EQ(to_delay(5.1), 5100ms);
+  EXPECT_EQ(to_delay(1e-9), 1ns);
+  EXPECT_EQ(to_delay(2), 2s);  // integers are seconds too
+  EXPECT_EQ(to_delay(std::chrono::duration<double>(0.25)), 250ms);
+}
+
+TEST(Time, NegativeDelaysClampToZero) {
+  EXPECT_EQ(to_delay(-1s), 0ns);
+  EXPECT_EQ(to_delay(-0.5), 0ns);
+  EXPECT_EQ(to_delay(-std::numeric_limits<double>::infinity()), 0ns);
+}
+
+TEST(Time, HugeDelaysSaturate) {
+  EXPECT_EQ(to_delay(std::chrono::hours::max()), nanoseconds::max());
+  EXPECT_EQ(to_delay(std::numeric_limits<double>::infinity()), nanoseconds::max());
+  EXPECT_EQ(to_delay(1e300), nanoseconds::max());
+}
+
+TEST(Time, NanIsInvalidArgumentNamingTheParameter) {
+  try {
+    (void)txaio::to_ns(std::numeric_limits<double>::quiet_NaN(), "bucket");
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("bucket"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(to_delay(std::numeric_limits<double>::quiet_NaN()), std::invalid_argument);
+}
+
+TEST(Time, ToNsKeepsTheSign) {
+  EXPECT_EQ(txaio::to_ns(-2s), -2s);
+  EXPECT_EQ(txaio::to_ns(-0.25), -250ms);
+}
+
+TEST(Time, SaturatingAdd) {
+  EXPECT_EQ(txaio::saturating_add(1s, 2s), 3s);
+  EXPECT_EQ(txaio::saturating_add(nanoseconds::max(), 1ns), nanoseconds::max());
+  EXPECT_EQ(txaio::saturating_add(nanoseconds::min(), -1ns), nanoseconds::min());
+}
+
+static_assert(txaio::is_delay_v<double>);
+static_assert(txaio::is_delay_v<std::chrono::milliseconds>);
+static_assert(!txaio::is_delay_v<const char*>);
+
+}  // namespace

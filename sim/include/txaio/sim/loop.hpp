@@ -98,9 +98,8 @@ public:
   void pump(std::span<const D> durations) {
     for (const D& d : durations) advance(d);
   }
-  template <class D>
-  void pump(std::initializer_list<D> durations) {
-    for (const D& d : durations) advance(d);
+  void pump(std::initializer_list<nanoseconds> durations) {
+    for (const nanoseconds d : durations) advance(d);
   }
 
   /// Jumps from timer to timer until nothing is pending; `now()` stays at the last one.
