@@ -3,7 +3,9 @@
 
 #include "txaio/api.hpp"
 #include "txaio/asio_loop.hpp"
+#include "txaio/batched_timer.hpp"
 #include "txaio/config.hpp"
 #include "txaio/errors.hpp"
+#include "txaio/logging.hpp"
 #include "txaio/loop.hpp"
 #include "txaio/time.hpp"
