@@ -7,6 +7,7 @@
 #include <limits>
 #include <string>
 
+#include "txaio/detail/current_loop.hpp"
 #include "txaio/detail/report.hpp"
 #include "txaio/detail/timer_queue.hpp"
 
@@ -30,6 +31,7 @@ struct AsioLoop::Impl : std::enable_shared_from_this<AsioLoop::Impl> {
     timer.async_wait([self = shared_from_this(), token = ++arm_token](const boost::system::error_code& ec) {
       if (ec || self->closed || token != self->arm_token) return;  // re-armed or shut down
       self->armed_due = unarmed;
+      detail::DispatchScope dispatching(self->loop);
       self->fire_due();
     });
   }
@@ -70,7 +72,9 @@ struct AsioLoop::Impl : std::enable_shared_from_this<AsioLoop::Impl> {
 
   void post(Callback fn) {
     asio::post(context, [self = shared_from_this(), fn = std::move(fn)]() mutable {
-      if (!self->closed) self->run_guarded(fn, 0, self->now_ns(), "a call_soon callback");
+      if (self->closed) return;
+      detail::DispatchScope dispatching(self->loop);
+      self->run_guarded(fn, 0, self->now_ns(), "a call_soon callback");
     });
   }
 

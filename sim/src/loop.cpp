@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "txaio/detail/current_loop.hpp"
 #include "txaio/detail/report.hpp"
 #include "txaio/errors.hpp"
 
@@ -200,6 +201,7 @@ void Loop::run_to(std::int64_t target, bool set_now, std::uint64_t limit) {
     throw UsageError("sim::Loop: advance / run_* called from inside a callback of the same loop");
   }
   RunningFlag running(running_);
+  txaio::detail::DispatchScope dispatching(this);
   run_events_ = 0;
   run_limit_ = limit;
   throw_reported();
@@ -249,6 +251,7 @@ void Loop::run_until(const std::function<bool()>& done, std::string_view what) {
     // Run the next instant's work with the remaining budget, then look again.
     const std::uint64_t budget = options_.max_events - std::min(total, options_.max_events - 1);
     RunningFlag running(running_);
+    txaio::detail::DispatchScope dispatching(this);
     run_events_ = 0;
     run_limit_ = budget;
     throw_reported();
