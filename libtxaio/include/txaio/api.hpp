@@ -2,6 +2,7 @@
 /// `txaio::Api`: txaio's functions bound to one loop (txaio's `with_config`), for code that
 /// runs several loops or must not touch the default.
 
+#include "txaio/batched_timer.hpp"
 #include "txaio/loop.hpp"
 
 namespace txaio {
@@ -23,6 +24,14 @@ public:
   template <class F, class... Args>
   void call_soon(F&& fn, Args&&... args) const {
     loop_->call_soon(std::forward<F>(fn), std::forward<Args>(args)...);
+  }
+
+  /// `make_batched_timer` on this loop.
+  template <class D>
+    requires is_delay_v<D>
+  BatchedTimer make_batched_timer(D bucket, std::int64_t chunk_size = 100,
+                                  BatchRounding rounding = BatchRounding::down) const {
+    return txaio::make_batched_timer(*loop_, bucket, chunk_size, rounding);
   }
 
 private:

@@ -1,0 +1,204 @@
+#pragma once
+/// Batched timers (txaio's `make_batched_timer`): many calls whose exact time does not matter
+/// (auto-ping timeouts, two per connection) share one loop timer per time bucket.
+///
+///     auto timer = txaio::make_batched_timer(std::chrono::seconds(1));
+///     txaio::BatchedCall ping = timer.call_later(30.0, send_ping, connection);
+///     ping.cancel();  // idempotent
+///
+/// Contract (DESIGN.md, "Batched timer"):
+/// - A call due at `due = now + delay` goes to the bucket with key `due` truncated to whole
+///   milliseconds, then floored to a multiple of `bucket` since the loop's epoch (integer
+///   nanoseconds throughout). It fires at most one bucket early, never late. With
+///   `BatchRounding::never_early` the key is the first multiple of `bucket` at or after
+///   `due` instead: it fires at most one bucket late, never early.
+/// - Each non-empty bucket owns one loop timer, due after `max(0, key - now)`.
+/// - When a bucket's timer fires with `n` pending calls, the calls are split in registration
+///   order into `k = ceil(n / chunk_size)` chunks of `chunk_size`; chunk `i` runs at
+///   `key + i * bucket / k`, each chunk on its own loop timer, so at most one timer per bucket
+///   is pending at any time. The split is fixed when the bucket fires: cancelling a call later
+///   does not move other calls to another chunk.
+/// - A cancelled call never runs, also while its bucket is being worked through in chunks.
+///   A bucket whose calls are all cancelled cancels its loop timer.
+/// - An exception escaping a call is collected as `"<type>: <what>"`; the bucket's other
+///   calls still run, and after its last chunk one `BatchError` carrying every message is
+///   passed to `Loop::report_exception(..., "batched timer")` (`sim::Loop` rethrows it from
+///   `advance`, `AsioLoop` logs it).
+/// - `call_later` and `cancel` are O(1); a pending call costs its callable (a `Callback`,
+///   24 bytes with a 16-byte inline buffer) plus 16 bytes of links.
+/// - Not thread-safe: use a batched timer on its loop's thread only.
+
+#include <chrono>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+#include "txaio/config.hpp"
+#include "txaio/detail/callback.hpp"
+#include "txaio/loop.hpp"
+#include "txaio/time.hpp"
+
+namespace txaio {
+
+namespace detail {
+class BatchedTimerImpl;
+[[noreturn]] void throw_bad_bucket(double seconds);
+}  // namespace detail
+
+/// How a call's due time maps onto the bucket grid.
+enum class BatchRounding : std::uint8_t {
+  down,         ///< txaio's rule: the bucket holding the due time (truncated to whole ms)
+  never_early,  ///< the first bucket boundary at or after the due time
+};
+
+/// Handle to a call scheduled with `BatchedTimer::call_later`. Cheap to copy. Must not be
+/// used after its `BatchedTimer` is destroyed (like `DelayedCall` and its loop).
+class BatchedCall {
+public:
+  BatchedCall() noexcept = default;
+
+  /// Cancels the call if it has not run yet: it will never run. Idempotent: no error twice,
+  /// after it ran, or on an empty handle. Empties and cancels its bucket's loop timer when
+  /// it was the bucket's last pending call.
+  void cancel() noexcept;
+  /// True while the call is pending (neither run nor cancelled).
+  bool active() const noexcept;
+  /// The key of the call's bucket (loop time): it runs at `key()` plus its chunk's offset,
+  /// which is less than one bucket.
+  nanoseconds key() const noexcept { return nanoseconds(key_); }
+
+  BatchedCall(detail::BatchedTimerImpl* timer, std::uint32_t slot, std::uint32_t gen, std::int64_t key) noexcept
+      : timer_(timer), slot_(slot), gen_(gen), key_(key) {}
+
+private:
+  detail::BatchedTimerImpl* timer_ = nullptr;
+  std::uint32_t slot_ = 0;
+  std::uint32_t gen_ = 0;
+  std::int64_t key_ = 0;
+};
+
+/// What a batched timer's observer is told about its loop timers.
+enum class BatchEventKind : std::uint8_t {
+  schedule,  ///< a loop timer was scheduled for a bucket (chunk 0) or for its next chunk
+  fire,      ///< a bucket's loop timer fired: chunk `chunk` of `chunks` runs now
+  cancel,    ///< a bucket lost its last pending call: its loop timer was cancelled
+};
+
+std::string_view to_string(BatchEventKind kind) noexcept;
+
+/// One loop-timer event of a batched timer. `chunks` is 0 until the bucket fired (the split
+/// is decided then). `calls` is the number of pending calls in the bucket when it happened.
+struct BatchEvent {
+  BatchEventKind kind;
+  nanoseconds key;        ///< the bucket's key
+  std::uint32_t chunk;    ///< the chunk the loop timer is for
+  std::uint32_t chunks;   ///< the bucket's chunk count `k` (0 before it fired)
+  nanoseconds time;       ///< loop time of the event
+  nanoseconds due;        ///< when the loop timer is due
+  std::size_t calls;      ///< pending calls in the bucket
+  std::uint64_t timer_id; ///< `DelayedCall::id()` of the loop timer
+};
+
+/// Receives a batched timer's events, synchronously, on the loop's thread. Exceptions it
+/// throws are ignored.
+using BatchObserver = std::function<void(const BatchEvent&)>;
+
+/// A set of buckets on one loop (see the header comment for the contract). Movable, not
+/// copyable. Destroying it cancels its loop timers and drops its pending calls (errors
+/// already collected from a bucket are still reported). It must not outlive its loop; it may
+/// be destroyed from inside one of its own calls, after which no further call runs.
+class BatchedTimer {
+public:
+  /// `bucket` at least 1 ms and `chunk_size` at least 1, else `std::invalid_argument`.
+  BatchedTimer(Loop& loop, nanoseconds bucket, std::int64_t chunk_size = 100,
+               BatchRounding rounding = BatchRounding::down);
+  BatchedTimer(BatchedTimer&& other) noexcept;
+  BatchedTimer& operator=(BatchedTimer&& other) noexcept;
+  BatchedTimer(const BatchedTimer&) = delete;
+  BatchedTimer& operator=(const BatchedTimer&) = delete;
+  ~BatchedTimer();
+
+  /// Runs `fn(args...)` in the bucket of `now + delay` (any duration, or seconds as a
+  /// number; negative means 0). The arguments are stored by value.
+  template <class D, class F, class... Args>
+    requires is_delay_v<D> && std::is_invocable_v<std::decay_t<F>&, std::decay_t<Args>&...>
+  BatchedCall call_later(D delay, F&& fn, Args&&... args) {
+    if constexpr (sizeof...(Args) == 0) {
+      return schedule(to_delay(delay), Callback(std::forward<F>(fn)));
+    } else {
+      return schedule(to_delay(delay),
+                      Callback([f = std::forward<F>(fn), tup = std::make_tuple(std::forward<Args>(args)...)]() mutable {
+                        std::apply(f, tup);
+                      }));
+    }
+  }
+
+  /// Primitive behind `call_later`: `delay` is non-negative.
+  BatchedCall schedule(nanoseconds delay, Callback fn);
+
+  Loop& loop() const noexcept;
+  nanoseconds bucket() const noexcept;
+  std::int64_t chunk_size() const noexcept;
+  BatchRounding rounding() const noexcept;
+
+  /// The bucket key of a call due at loop time `due`.
+  nanoseconds key_for(nanoseconds due) const noexcept;
+
+  /// Calls neither run nor cancelled.
+  std::size_t pending_count() const noexcept;
+  /// Buckets with pending calls whose loop timer has not fired yet.
+  std::size_t waiting_buckets() const noexcept;
+  /// Buckets that fired and still have chunks with pending calls to run.
+  std::size_t chunking_buckets() const noexcept;
+  /// Loop timers this batched timer has pending: `waiting_buckets() + chunking_buckets()`.
+  std::size_t underlying_timers() const noexcept;
+  /// Bytes held by the timer's own structures (capacity included; heap-stored callables not).
+  std::size_t bytes_reserved() const noexcept;
+
+  /// Sets (or, with an empty function, removes) the observer of the loop-timer events.
+  void set_observer(BatchObserver observer);
+
+private:
+  std::shared_ptr<detail::BatchedTimerImpl> impl_;
+};
+
+namespace detail {
+/// Validates `bucket` (finite, at least 1 ms) and converts it to nanoseconds.
+template <class D>
+nanoseconds batched_bucket_ns(D bucket) {
+  if constexpr (std::is_floating_point_v<D>) {
+    if (!std::isfinite(bucket)) throw_bad_bucket(static_cast<double>(bucket));
+  } else if constexpr (is_duration<D>::value) {
+    if constexpr (std::is_floating_point_v<typename D::rep>) {
+      if (!std::isfinite(bucket.count())) throw_bad_bucket(std::chrono::duration<double>(bucket).count());
+    }
+  }
+  return to_ns(bucket, "bucket");
+}
+}  // namespace detail
+
+/// A batched timer on `loop` with buckets of `bucket` (any duration, or seconds as a number).
+/// `std::invalid_argument` naming the argument if `bucket` is under 1 ms or not finite, or
+/// `chunk_size` is under 1.
+template <class D>
+  requires is_delay_v<D>
+BatchedTimer make_batched_timer(Loop& loop, D bucket, std::int64_t chunk_size = 100,
+                                BatchRounding rounding = BatchRounding::down) {
+  return BatchedTimer(loop, detail::batched_bucket_ns(bucket), chunk_size, rounding);
+}
+
+/// `make_batched_timer` on the default loop (`UsageError` if none is chosen).
+template <class D>
+  requires is_delay_v<D>
+BatchedTimer make_batched_timer(D bucket, std::int64_t chunk_size = 100, BatchRounding rounding = BatchRounding::down) {
+  const nanoseconds bucket_ns = detail::batched_bucket_ns(bucket);
+  return BatchedTimer(default_loop(), bucket_ns, chunk_size, rounding);
+}
+
+}  // namespace txaio

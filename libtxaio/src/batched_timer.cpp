@@ -1,0 +1,582 @@
+#include "txaio/batched_timer.hpp"
+
+#include <cxxabi.h>
+#include <fmt/format.h>
+
+#include <boost/core/demangle.hpp>
+
+#include <deque>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <typeinfo>
+#include <vector>
+
+#include "txaio/errors.hpp"
+
+namespace txaio {
+namespace detail {
+namespace {
+
+constexpr std::uint32_t no_slot = std::numeric_limits<std::uint32_t>::max();
+constexpr std::int64_t no_key = std::numeric_limits<std::int64_t>::min();
+constexpr std::int64_t ns_per_ms = 1'000'000;
+
+/// `x` rounded down to a multiple of `m` (`x` >= 0, `m` > 0).
+constexpr std::int64_t floor_to(std::int64_t x, std::int64_t m) noexcept { return x - x % m; }
+
+/// `"<demangled type>: <what()>"` of the exception being handled.
+std::string describe_current_exception() {
+  const std::type_info* type = abi::__cxa_current_exception_type();
+  std::string text = type != nullptr ? boost::core::demangle(type->name()) : std::string("unknown exception");
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    text += ": ";
+    text += e.what();
+  } catch (...) {
+    text += ": not a std::exception";
+  }
+  return text;
+}
+
+/// Open-addressing hash map from a bucket key to its bucket slot: linear probing, Fibonacci
+/// hashing (keys are multiples of the bucket width, so their low bits are poor), deletion by
+/// backward shift (no tombstones).
+class BucketMap {
+public:
+  BucketMap() { rehash(16); }
+
+  std::uint32_t find(std::int64_t key) const noexcept {
+    for (std::size_t i = home(key);; i = (i + 1) & mask_) {
+      const Entry& e = entries_[i];
+      if (e.key == key) return e.value;
+      if (e.key == no_key) return no_slot;
+    }
+  }
+
+  /// Precondition: `key` is absent.
+  void insert(std::int64_t key, std::uint32_t value) {
+    if ((count_ + 1) * 2 > entries_.size()) rehash(entries_.size() * 2);
+    place(key, value);
+    ++count_;
+  }
+
+  void erase(std::int64_t key) noexcept {
+    std::size_t i = home(key);
+    while (entries_[i].key != key) {
+      if (entries_[i].key == no_key) return;
+      i = (i + 1) & mask_;
+    }
+    for (std::size_t j = (i + 1) & mask_; entries_[j].key != no_key; j = (j + 1) & mask_) {
+      // Entry j may move back to the hole at i if i lies on its probe path (from its home to j).
+      if (((j - home(entries_[j].key)) & mask_) >= ((j - i) & mask_)) {
+        entries_[i] = entries_[j];
+        i = j;
+      }
+    }
+    entries_[i].key = no_key;
+    --count_;
+  }
+
+  std::size_t size() const noexcept { return count_; }
+  std::size_t bytes_reserved() const noexcept { return entries_.capacity() * sizeof(Entry); }
+
+  void clear() noexcept {
+    for (Entry& e : entries_) e.key = no_key;
+    count_ = 0;
+  }
+
+private:
+  struct Entry {
+    std::int64_t key;
+    std::uint32_t value;
+  };
+
+  std::size_t home(std::int64_t key) const noexcept {
+    return static_cast<std::size_t>((static_cast<std::uint64_t>(key) * 0x9e3779b97f4a7c15ULL) >> shift_);
+  }
+
+  void place(std::int64_t key, std::uint32_t value) noexcept {
+    std::size_t i = home(key);
+    while (entries_[i].key != no_key) i = (i + 1) & mask_;
+    entries_[i] = Entry{key, value};
+  }
+
+  void rehash(std::size_t capacity) {
+    std::vector<Entry> old(capacity, Entry{no_key, 0});
+    old.swap(entries_);
+    mask_ = capacity - 1;
+    shift_ = 64;
+    for (std::size_t c = capacity; c > 1; c >>= 1) --shift_;
+    for (const Entry& e : old) {
+      if (e.key != no_key) place(e.key, e.value);
+    }
+  }
+
+  std::vector<Entry> entries_;
+  std::size_t mask_ = 0;
+  unsigned shift_ = 64;
+  std::size_t count_ = 0;
+};
+
+}  // namespace
+
+void throw_bad_bucket(double seconds) {
+  throw std::invalid_argument(
+      fmt::format("make_batched_timer: bucket must be a finite duration of at least 1 ms, got {} s", seconds));
+}
+
+/// The state behind a `BatchedTimer`: a slab of call nodes (each in its bucket's intrusive
+/// list, in registration order), the buckets, and a map from key to waiting bucket.
+class BatchedTimerImpl : public std::enable_shared_from_this<BatchedTimerImpl> {
+public:
+  BatchedTimerImpl(Loop& loop, std::int64_t bucket_ns, std::int64_t chunk_size, BatchRounding rounding)
+      : loop_(&loop),
+        bucket_ns_(bucket_ns),
+        chunk_size_(static_cast<std::uint64_t>(chunk_size)),
+        rounding_(rounding),
+        ms_aligned_(bucket_ns % ns_per_ms == 0) {}
+
+  BatchedTimerImpl(const BatchedTimerImpl&) = delete;
+  BatchedTimerImpl& operator=(const BatchedTimerImpl&) = delete;
+  ~BatchedTimerImpl() { close(); }
+
+  std::int64_t key_for(std::int64_t due) const noexcept {
+    if (due < 0) due = 0;
+    if (rounding_ == BatchRounding::down) {
+      // Whole milliseconds first (a multiple of a whole-ms bucket needs no separate step).
+      return floor_to(ms_aligned_ ? due : floor_to(due, ns_per_ms), bucket_ns_);
+    }
+    const std::int64_t floor = floor_to(due, bucket_ns_);
+    if (floor == due || floor > std::numeric_limits<std::int64_t>::max() - bucket_ns_) return floor;
+    return floor + bucket_ns_;
+  }
+
+  BatchedCall schedule(nanoseconds delay, Callback fn) {
+    const std::int64_t now = loop_->now().count();
+    const std::int64_t key = key_for(saturating_add(nanoseconds(now), delay).count());
+    const std::uint32_t slot = alloc_node();
+    std::uint32_t b = cached_bucket_;
+    if (key != cached_key_) {
+      b = waiting_.find(key);
+      if (b == no_slot) {
+        try {
+          b = open_bucket(key, now);
+        } catch (...) {
+          free_node(slot);
+          throw;
+        }
+      }
+      cached_key_ = key;
+      cached_bucket_ = b;
+    }
+    Bucket& bucket = buckets_[b];
+    Node& n = node(slot);
+    n.fn = std::move(fn);
+    n.bucket = b;
+    n.next = no_slot;
+    n.prev = bucket.tail;
+    if (bucket.tail != no_slot) {
+      node(bucket.tail).next = slot;
+    } else {
+      bucket.head = slot;
+    }
+    bucket.tail = slot;
+    ++bucket.live;
+    ++pending_;
+    return BatchedCall(this, slot, n.gen, key);
+  }
+
+  bool active(std::uint32_t slot, std::uint32_t gen) const noexcept {
+    return slot < size_ && node(slot).gen == gen && static_cast<bool>(node(slot).fn);
+  }
+
+  bool cancel(std::uint32_t slot, std::uint32_t gen) noexcept {
+    if (closed_ || !active(slot, gen)) return false;
+    Node& n = node(slot);
+    const std::uint32_t b = n.bucket;
+    Bucket& bucket = buckets_[b];
+    ++n.gen;
+    --pending_;
+    --bucket.live;
+    // Destroyed last, when the books are straight: its destructor may call back in.
+    Callback dead = std::move(n.fn);
+    if (bucket.chunks == 0) {
+      unlink(bucket, slot);
+      free_node(slot);
+      if (bucket.live == 0) {
+        DelayedCall timer = bucket.timer;
+        forget_waiting(b);
+        notify(BatchEventKind::cancel, bucket, 0, timer);
+        release_bucket(b);
+        timer.cancel();
+      }
+    } else if (bucket.live == 0 && !bucket.running) {
+      // A bucket between chunks lost its last pending call.
+      DelayedCall timer = bucket.timer;
+      notify(BatchEventKind::cancel, bucket, bucket.chunk, timer);
+      timer.cancel();
+      finish_bucket(b);
+    }
+    // Otherwise the node stays in the list as a tombstone: the bucket fired, so its split into
+    // chunks is fixed, and the chunk that reaches the node skips it.
+    return true;
+  }
+
+  /// Runs the next chunk of bucket `b` (its loop timer fired).
+  void fire(std::uint32_t b, std::uint32_t gen) {
+    if (closed_ || buckets_[b].gen != gen || !buckets_[b].in_use) return;
+    const std::shared_ptr<BatchedTimerImpl> keep = shared_from_this();  // a call may destroy the timer
+    Bucket& bucket = buckets_[b];  // a deque: stays put while calls open buckets
+    const DelayedCall fired = bucket.timer;
+    bucket.timer = DelayedCall{};
+    if (bucket.chunks == 0) {
+      forget_waiting(b);
+      const std::uint64_t n = bucket.live;
+      bucket.chunks = static_cast<std::uint32_t>(n / chunk_size_ + (n % chunk_size_ != 0 ? 1 : 0));
+      ++chunking_;
+    }
+    const std::uint32_t chunk = bucket.chunk++;
+    notify(BatchEventKind::fire, bucket, chunk, fired);
+    bucket.running = true;
+    for (std::uint64_t taken = 0; taken < chunk_size_ && bucket.head != no_slot; ++taken) {
+      const std::uint32_t slot = bucket.head;
+      Node& n = node(slot);  // nodes never move: the slab grows by whole blocks
+      bucket.head = n.next;
+      if (bucket.head != no_slot) {
+        node(bucket.head).prev = no_slot;
+      } else {
+        bucket.tail = no_slot;
+      }
+      if (!n.fn) {  // cancelled after the bucket fired
+        free_node(slot);
+        continue;
+      }
+      ++n.gen;  // no longer pending: cancelling it now (also from inside) is a no-op
+      --bucket.live;
+      --pending_;
+      try {
+        n.fn();
+      } catch (...) {
+        record_error(bucket);
+      }
+      n.fn.reset();
+      free_node(slot);
+      if (closed_) return;
+    }
+    bucket.running = false;
+    if (bucket.live == 0) {
+      finish_bucket(b);
+    } else {
+      schedule_chunk(b);
+    }
+  }
+
+  /// Cancels every loop timer and drops every pending call. Errors already collected are
+  /// still reported.
+  void close() noexcept {
+    if (closed_) return;
+    closed_ = true;
+    for (std::uint32_t b = 0; b < buckets_.size(); ++b) {
+      Bucket& bucket = buckets_[b];
+      if (!bucket.in_use) continue;
+      bucket.timer.cancel();
+      for (std::uint32_t slot = bucket.head; slot != no_slot;) {
+        Node& n = node(slot);
+        const std::uint32_t next = n.next;
+        if (n.fn) {
+          ++n.gen;
+          Callback dead = std::move(n.fn);
+        }
+        free_node(slot);
+        slot = next;
+      }
+      bucket.head = bucket.tail = no_slot;
+      bucket.live = 0;
+      report_errors(bucket);
+      bucket.in_use = false;
+    }
+    waiting_.clear();
+    cached_key_ = no_key;
+    pending_ = 0;
+    chunking_ = 0;
+  }
+
+  Loop& loop() const noexcept { return *loop_; }
+  std::int64_t bucket_ns() const noexcept { return bucket_ns_; }
+  std::int64_t chunk_size() const noexcept { return static_cast<std::int64_t>(chunk_size_); }
+  BatchRounding rounding() const noexcept { return rounding_; }
+  std::size_t pending_count() const noexcept { return pending_; }
+  std::size_t waiting_buckets() const noexcept { return waiting_.size(); }
+  std::size_t chunking_buckets() const noexcept { return chunking_; }
+
+  std::size_t bytes_reserved() const noexcept {
+    return blocks_.capacity() * sizeof(std::unique_ptr<Node[]>) + blocks_.size() * block_size * sizeof(Node) +
+           buckets_.size() * sizeof(Bucket) + waiting_.bytes_reserved();
+  }
+
+  void set_observer(BatchObserver observer) { observer_ = std::move(observer); }
+
+private:
+  /// One pending call: its callable and its links in its bucket's list (or the free list).
+  struct Node {
+    Callback fn;
+    std::uint32_t gen = 0;
+    std::uint32_t next = no_slot;
+    std::uint32_t prev = no_slot;
+    std::uint32_t bucket = no_slot;
+  };
+  static_assert(sizeof(Node) <= sizeof(Callback) + 16, "a pending call costs its callable plus 16 bytes");
+
+  struct Bucket {
+    std::int64_t key = 0;
+    std::uint32_t head = no_slot;
+    std::uint32_t tail = no_slot;
+    std::uint32_t live = 0;    // pending calls
+    std::uint32_t gen = 0;     // bumped on release, so a stale loop timer is recognised
+    std::uint32_t chunk = 0;   // the next chunk to run
+    std::uint32_t chunks = 0;  // k, decided when the bucket fires; 0 while waiting
+    std::uint32_t next_free = no_slot;
+    bool in_use = false;
+    bool running = false;  // a chunk of it is running right now
+    DelayedCall timer;     // its pending loop timer, if any
+    std::vector<std::string> errors;
+  };
+
+  /// The loop timer's callable: 16 bytes, stored inline.
+  struct FireBucket {
+    BatchedTimerImpl* self;
+    std::uint32_t bucket;
+    std::uint32_t gen;
+    void operator()() const { self->fire(bucket, gen); }
+  };
+
+  static constexpr std::uint32_t block_bits = 10;
+  static constexpr std::uint32_t block_size = 1u << block_bits;
+
+  Node& node(std::uint32_t slot) noexcept { return blocks_[slot >> block_bits][slot & (block_size - 1)]; }
+  const Node& node(std::uint32_t slot) const noexcept {
+    return blocks_[slot >> block_bits][slot & (block_size - 1)];
+  }
+
+  std::uint32_t alloc_node() {
+    if (free_ != no_slot) {
+      const std::uint32_t slot = free_;
+      free_ = node(slot).next;
+      return slot;
+    }
+    if (size_ == no_slot) throw std::length_error("batched timer: too many pending calls");
+    if ((size_ & (block_size - 1)) == 0) blocks_.push_back(std::make_unique<Node[]>(block_size));
+    return size_++;
+  }
+
+  void free_node(std::uint32_t slot) noexcept {
+    Node& n = node(slot);
+    n.bucket = no_slot;
+    n.prev = no_slot;
+    n.next = free_;
+    free_ = slot;
+  }
+
+  void unlink(Bucket& bucket, std::uint32_t slot) noexcept {
+    Node& n = node(slot);
+    if (n.prev != no_slot) {
+      node(n.prev).next = n.next;
+    } else {
+      bucket.head = n.next;
+    }
+    if (n.next != no_slot) {
+      node(n.next).prev = n.prev;
+    } else {
+      bucket.tail = n.prev;
+    }
+  }
+
+  std::uint32_t open_bucket(std::int64_t key, std::int64_t now) {
+    std::uint32_t b = free_bucket_;
+    if (b != no_slot) {
+      free_bucket_ = buckets_[b].next_free;
+    } else {
+      if (buckets_.size() >= no_slot) throw std::length_error("batched timer: too many buckets");
+      b = static_cast<std::uint32_t>(buckets_.size());
+      buckets_.emplace_back();
+    }
+    Bucket& bucket = buckets_[b];
+    bucket.key = key;
+    bucket.in_use = true;
+    try {
+      waiting_.insert(key, b);
+      bucket.timer = loop_->schedule(nanoseconds(key > now ? key - now : 0), Callback(FireBucket{this, b, bucket.gen}));
+    } catch (...) {
+      waiting_.erase(key);
+      release_bucket(b);
+      throw;
+    }
+    notify(BatchEventKind::schedule, bucket, 0, bucket.timer);
+    return b;
+  }
+
+  void schedule_chunk(std::uint32_t b) {
+    Bucket& bucket = buckets_[b];
+    // chunk * bucket / chunks without overflow: chunk < chunks < 2^32, so neither product does.
+    const std::uint64_t i = bucket.chunk;
+    const std::uint64_t k = bucket.chunks;
+    const auto width = static_cast<std::uint64_t>(bucket_ns_);
+    const auto offset = static_cast<std::int64_t>(i * (width / k) + i * (width % k) / k);
+    const std::int64_t target = saturating_add(nanoseconds(bucket.key), nanoseconds(offset)).count();
+    const std::int64_t now = loop_->now().count();
+    bucket.timer =
+        loop_->schedule(nanoseconds(target > now ? target - now : 0), Callback(FireBucket{this, b, bucket.gen}));
+    notify(BatchEventKind::schedule, bucket, bucket.chunk, bucket.timer);
+  }
+
+  /// A fired bucket has no pending call left: frees its tombstones, reports its errors.
+  void finish_bucket(std::uint32_t b) noexcept {
+    Bucket& bucket = buckets_[b];
+    for (std::uint32_t slot = bucket.head; slot != no_slot;) {
+      const std::uint32_t next = node(slot).next;
+      free_node(slot);
+      slot = next;
+    }
+    bucket.head = bucket.tail = no_slot;
+    --chunking_;
+    std::vector<std::string> errors = std::move(bucket.errors);
+    release_bucket(b);
+    if (!errors.empty()) report(std::move(errors));
+  }
+
+  void forget_waiting(std::uint32_t b) noexcept {
+    waiting_.erase(buckets_[b].key);
+    if (cached_bucket_ == b) cached_key_ = no_key;
+  }
+
+  void release_bucket(std::uint32_t b) noexcept {
+    Bucket& bucket = buckets_[b];
+    bucket.head = bucket.tail = no_slot;
+    bucket.live = 0;
+    ++bucket.gen;
+    bucket.chunk = 0;
+    bucket.chunks = 0;
+    bucket.in_use = false;
+    bucket.running = false;
+    bucket.timer = DelayedCall{};
+    bucket.errors.clear();
+    bucket.next_free = free_bucket_;
+    free_bucket_ = b;
+  }
+
+  void record_error(Bucket& bucket) noexcept {
+    try {
+      bucket.errors.push_back(describe_current_exception());
+    } catch (...) {
+      // Out of memory while recording: the loop still goes on.
+    }
+  }
+
+  void report_errors(Bucket& bucket) noexcept {
+    if (bucket.errors.empty()) return;
+    std::vector<std::string> errors = std::move(bucket.errors);
+    bucket.errors.clear();
+    report(std::move(errors));
+  }
+
+  void report(std::vector<std::string> errors) noexcept {
+    try {
+      loop_->report_exception(std::make_exception_ptr(BatchError(std::move(errors))), "batched timer");
+    } catch (...) {
+      // Building the error failed (out of memory): nothing left to report it with.
+    }
+  }
+
+  void notify(BatchEventKind kind, const Bucket& bucket, std::uint32_t chunk, const DelayedCall& timer) noexcept {
+    if (!observer_) return;
+    try {
+      observer_(BatchEvent{kind, nanoseconds(bucket.key), chunk, bucket.chunks, loop_->now(), timer.when(),
+                           bucket.live, timer.id()});
+    } catch (...) {
+      // An observer must not break the timer it watches.
+    }
+  }
+
+  Loop* loop_;
+  std::int64_t bucket_ns_;
+  std::uint64_t chunk_size_;
+  BatchRounding rounding_;
+  bool ms_aligned_;
+  bool closed_ = false;
+
+  std::vector<std::unique_ptr<Node[]>> blocks_;
+  std::uint32_t size_ = 0;  // node slots ever handed out
+  std::uint32_t free_ = no_slot;
+
+  std::deque<Bucket> buckets_;
+  std::uint32_t free_bucket_ = no_slot;
+  BucketMap waiting_;
+  std::int64_t cached_key_ = no_key;  // the last bucket call_later used, while it waits
+  std::uint32_t cached_bucket_ = no_slot;
+
+  std::size_t pending_ = 0;
+  std::size_t chunking_ = 0;
+  BatchObserver observer_;
+};
+
+}  // namespace detail
+
+std::string_view to_string(BatchEventKind kind) noexcept {
+  switch (kind) {
+    case BatchEventKind::schedule: return "schedule";
+    case BatchEventKind::fire: return "fire";
+    case BatchEventKind::cancel: return "cancel";
+  }
+  return "?";
+}
+
+void BatchedCall::cancel() noexcept {
+  if (timer_ != nullptr) timer_->cancel(slot_, gen_);
+}
+
+bool BatchedCall::active() const noexcept { return timer_ != nullptr && timer_->active(slot_, gen_); }
+
+BatchedTimer::BatchedTimer(Loop& loop, nanoseconds bucket, std::int64_t chunk_size, BatchRounding rounding) {
+  if (bucket < std::chrono::milliseconds(1)) {
+    throw std::invalid_argument(
+        fmt::format("make_batched_timer: bucket must be at least 1 ms, got {} ns", bucket.count()));
+  }
+  if (chunk_size < 1) {
+    throw std::invalid_argument(fmt::format("make_batched_timer: chunk_size must be at least 1, got {}", chunk_size));
+  }
+  impl_ = std::make_shared<detail::BatchedTimerImpl>(loop, bucket.count(), chunk_size, rounding);
+}
+
+BatchedTimer::BatchedTimer(BatchedTimer&& other) noexcept = default;
+
+BatchedTimer& BatchedTimer::operator=(BatchedTimer&& other) noexcept {
+  if (this != &other) {
+    if (impl_) impl_->close();
+    impl_ = std::move(other.impl_);
+  }
+  return *this;
+}
+
+BatchedTimer::~BatchedTimer() {
+  if (impl_) impl_->close();
+}
+
+BatchedCall BatchedTimer::schedule(nanoseconds delay, Callback fn) { return impl_->schedule(delay, std::move(fn)); }
+
+Loop& BatchedTimer::loop() const noexcept { return impl_->loop(); }
+nanoseconds BatchedTimer::bucket() const noexcept { return nanoseconds(impl_->bucket_ns()); }
+std::int64_t BatchedTimer::chunk_size() const noexcept { return impl_->chunk_size(); }
+BatchRounding BatchedTimer::rounding() const noexcept { return impl_->rounding(); }
+nanoseconds BatchedTimer::key_for(nanoseconds due) const noexcept { return nanoseconds(impl_->key_for(due.count())); }
+std::size_t BatchedTimer::pending_count() const noexcept { return impl_->pending_count(); }
+std::size_t BatchedTimer::waiting_buckets() const noexcept { return impl_->waiting_buckets(); }
+std::size_t BatchedTimer::chunking_buckets() const noexcept { return impl_->chunking_buckets(); }
+std::size_t BatchedTimer::underlying_timers() const noexcept {
+  return impl_->waiting_buckets() + impl_->chunking_buckets();
+}
+std::size_t BatchedTimer::bytes_reserved() const noexcept { return impl_->bytes_reserved(); }
+void BatchedTimer::set_observer(BatchObserver observer) { impl_->set_observer(std::move(observer)); }
+
+}  // namespace txaio
