@@ -1,0 +1,70 @@
+#pragma once
+/// One scenario from text to verdict: parse, run, compare, and optionally run again to check
+/// determinism. The CLI, the report writers and the benchmarks build on this.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "txaio/replay/diff.hpp"
+#include "txaio/replay/runner.hpp"
+#include "txaio/replay/scenario.hpp"
+
+namespace txaio::replay {
+
+/// The exit codes of `txaio-replay`.
+enum ExitCode : int {
+  exit_passed = 0,            ///< every scenario passed
+  exit_failed = 1,            ///< an expectation failed (or a run stopped early)
+  exit_usage = 2,             ///< a usage or parse error; nothing ran
+  exit_nondeterministic = 3,  ///< `--check-determinism` saw two runs differ
+};
+
+struct ReplayOptions {
+  RunOptions run;
+  /// Compare trace events too (also on when the scenario's expect lines use them).
+  bool trace = false;
+  /// Largest accepted difference between an expected and an observed time.
+  std::int64_t tolerance_ns = 0;
+  /// Run twice and compare the event hashes.
+  bool check_determinism = false;
+};
+
+enum class Status : std::uint8_t {
+  passed,
+  failed,            ///< observed events differ from the expect lines
+  nondeterministic,  ///< two runs observed different events
+  parse_error,       ///< the file is malformed (nothing ran)
+  run_error,         ///< the run stopped early (see `message`)
+  not_run,           ///< not run because another file has a parse error
+};
+
+std::string_view to_string(Status status) noexcept;
+
+/// The verdict on one scenario.
+struct Outcome {
+  std::string name;
+  Status status = Status::not_run;
+  std::optional<Scenario> scenario;
+  RunResult run;
+  /// Whether trace events were compared.
+  bool trace = false;
+  /// The events compared with the expect lines (`run.events` filtered for the mode).
+  std::vector<Event> compared;
+  Comparison comparison;
+  /// Parse error, run failure or determinism report; the diff is in `comparison.report`.
+  std::string message;
+  std::uint64_t hash = 0;
+  double seconds = 0;
+  std::int64_t tolerance_ns = 0;
+};
+
+/// Runs and judges a parsed scenario.
+Outcome replay_scenario(Scenario scenario, const ReplayOptions& options);
+
+/// Parses `text` (named `name` in messages) and, when it parses, runs and judges it.
+Outcome replay_text(std::string_view text, std::string_view name, const ReplayOptions& options);
+
+}  // namespace txaio::replay

@@ -1,0 +1,59 @@
+#pragma once
+/// Runs a parsed scenario on a `txaio::sim::Loop` and collects what it observes.
+///
+/// For each op, in file order, the loop first advances to the op's time (every timer due at or
+/// before it fires), then the op is applied. Then the loop runs to `run <t>`, or until idle.
+///
+/// Errors. Each scenario callback is wrapped: when it returns, the runner records
+/// `<now> fire <id>`; when it throws (`raise=`), it records `<now> error <id> <message>` and
+/// rethrows, so the loop and the batched timer see a real exception. A plain timer's exception
+/// comes back out of `advance`; the runner catches it and advances on. A batched timer
+/// collects its calls' exceptions and reports one `BatchError` per bucket through the loop,
+/// which rethrows it from `advance`; the runner catches it too, records it in the trace as
+/// `<now> batch_error <B> <n>` and does not record the calls again: each failed call appears
+/// once, as its own `error` event at the time it ran.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "txaio/replay/scenario.hpp"
+#include "txaio/sim/loop.hpp"
+
+namespace txaio::replay {
+
+struct RunOptions {
+  std::optional<std::uint64_t> seed;  ///< overrides the scenario's `seed`
+  std::optional<sim::Ties> ties;      ///< overrides the scenario's `ties`
+  /// The most callbacks one advance may run (a bound, not an expectation).
+  std::uint64_t max_events = 100'000'000;
+  /// Called now and then with the number of ops applied so far (for progress bars).
+  std::function<void(std::size_t ops_done)> progress;
+};
+
+struct RunResult {
+  /// Everything observed, trace kinds included, in the order it happened.
+  std::vector<Event> events;
+  /// Set when the run stopped on something the scenario cannot cause (a runaway bound, an
+  /// exception from the loop that is not a scenario error).
+  std::optional<std::string> failure;
+  std::uint64_t seed = 0;
+  sim::Ties ties = sim::Ties::fifo;
+  /// Virtual time when the run ended.
+  std::int64_t end_ns = 0;
+};
+
+/// Replays `scenario` on a fresh `sim::Loop`. Deterministic: the same scenario and options
+/// give the same events.
+RunResult run_scenario(const Scenario& scenario, const RunOptions& options = {});
+
+/// The events compared in the given mode: all of them in trace mode, else fire and error only.
+std::vector<Event> compared_events(std::span<const Event> events, bool trace);
+
+/// A 64-bit FNV-1a hash of the events' text forms (for `--check-determinism`).
+std::uint64_t event_hash(std::span<const Event> events);
+
+}  // namespace txaio::replay

@@ -1,0 +1,151 @@
+#pragma once
+/// The scenario format (`*.txs`): its data model, its parser and the text forms of times and
+/// events. See DESIGN.md, "Scenario format (*.txs) and txaio-replay".
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "txaio/sim/loop.hpp"
+
+namespace txaio::replay {
+
+/// The first line of every scenario file.
+inline constexpr std::string_view header_line = "txaio-scenario 1";
+/// Longest accepted line, in bytes, without its line terminator.
+inline constexpr std::size_t max_line_bytes = 4096;
+/// Longest accepted id or batched-timer name, in bytes.
+inline constexpr std::size_t max_id_bytes = 64;
+
+/// What a replay observes. `fire` and `error` are always compared; the others only in trace
+/// mode (`--trace`, or when a scenario's own `expect` lines use them).
+enum class EventKind : std::uint8_t {
+  fire,           ///< `<t> fire <id>`: the call ran and returned
+  error,          ///< `<t> error <id> <message>`: the call ran and threw `message`
+  schedule,       ///< `<t> schedule <id> <due>`: the call was scheduled, due at `<due>`
+  cancel,         ///< `<t> cancel <id>`: a pending call was cancelled
+  bucket_timer,   ///< `<t> bucket_timer <B> <due>`: batched timer B armed a loop timer for `<due>`
+  bucket_fire,    ///< `<t> bucket_fire <B>`: one of B's loop timers fired (a bucket or a chunk)
+  bucket_cancel,  ///< `<t> bucket_cancel <B>`: B cancelled a loop timer (its bucket emptied)
+  batch_error,    ///< `<t> batch_error <B> <n>`: B reported a BatchError carrying n messages
+};
+
+std::string_view to_string(EventKind kind) noexcept;
+/// True for the kinds compared only in trace mode.
+constexpr bool is_trace_kind(EventKind kind) noexcept { return kind != EventKind::fire && kind != EventKind::error; }
+
+/// One observed (or expected) event.
+struct Event {
+  std::int64_t time_ns = 0;
+  EventKind kind = EventKind::fire;
+  std::string id;       ///< call id; batched-timer name for bucket_* and batch_error
+  std::string message;  ///< error message (error only)
+  std::int64_t value = 0;  ///< due time in ns (schedule, bucket_timer); count (batch_error)
+
+  friend bool operator==(const Event&, const Event&) = default;
+};
+
+/// `<time> <kind> <id> [<detail>]`, the part of an `expect` line after `expect`.
+std::string format_event(const Event& event);
+
+/// Exact decimal seconds, trailing zeros removed: 5100000000 -> "5.1", 0 -> "0",
+/// 1 -> "0.000000001". Negative values get a leading '-'.
+std::string format_time(std::int64_t ns);
+
+/// Parses a scenario time or duration: decimal seconds with up to 9 decimals ("5", "1.25"), or a
+/// number with unit ms, us or ns ("250ms", "1.5us", "7ns"), exactly, without floating point.
+/// Returns nullopt with `why` set when malformed or out of range.
+std::optional<std::int64_t> parse_time(std::string_view text, std::string* why = nullptr);
+
+/// Writes `text` as one scenario token (a `raise=` value): as is when it has no whitespace,
+/// `#`, `"` or control character, else double-quoted with `\"`, `\\`, `\n`, `\t`, `\r` escapes.
+std::string quote_token(std::string_view text);
+/// Writes `text` as the message at the end of an `expect ... error` line: as is when it reads
+/// back unchanged as the rest of the line, else double-quoted as `quote_token` does.
+std::string quote_message(std::string_view text);
+
+/// A malformed scenario: `what()` is `<file>:<line>:<column>: error: <message>`; lines and
+/// columns count from 1, columns in bytes.
+class ParseError : public std::runtime_error {
+public:
+  ParseError(std::string file, std::size_t line, std::size_t column, std::string message);
+  const std::string& file() const noexcept { return file_; }
+  std::size_t line() const noexcept { return line_; }
+  std::size_t column() const noexcept { return column_; }
+  /// The message without the location.
+  const std::string& message() const noexcept { return message_; }
+
+private:
+  std::string file_;
+  std::size_t line_;
+  std::size_t column_;
+  std::string message_;
+};
+
+/// `batched <name> bucket=<dur> [chunk=<n>] [never_early=0|1]`.
+struct BatchedDecl {
+  std::string name;
+  std::int64_t bucket_ns = 0;
+  std::uint64_t chunk = 100;
+  bool never_early = false;
+  std::size_t line = 0;
+};
+
+/// A call declared by `at <t> call_later <id> <delay> [via=<B>] [raise=<message>]`.
+struct Call {
+  std::string id;
+  std::int64_t at_ns = 0;
+  std::int64_t delay_ns = 0;
+  std::optional<std::uint32_t> via;  ///< index into `Scenario::batched`
+  std::optional<std::string> raise;  ///< the callback throws std::runtime_error(*raise)
+  std::size_t line = 0;
+};
+
+enum class OpKind : std::uint8_t { call_later, cancel };
+
+/// One `at` line, in file order (which is time order).
+struct Op {
+  std::int64_t at_ns = 0;
+  OpKind kind = OpKind::call_later;
+  std::uint32_t call = 0;  ///< index into `Scenario::calls`
+  std::size_t line = 0;
+};
+
+/// One `expect` line.
+struct Expect {
+  Event event;
+  std::size_t line = 0;
+};
+
+/// A parsed scenario file.
+struct Scenario {
+  std::string name;  ///< the file name used in messages
+  std::optional<std::uint64_t> seed;
+  std::optional<sim::Ties> ties;
+  std::vector<BatchedDecl> batched;
+  std::vector<Call> calls;
+  std::vector<Op> ops;
+  std::optional<std::int64_t> run_ns;  ///< `run <t>`; nullopt: until idle
+  std::size_t run_line = 0;
+  std::vector<Expect> expects;
+  std::size_t line_count = 0;
+
+  /// True when an `expect` line uses a trace-only kind: the scenario is then compared in trace
+  /// mode even without `--trace`.
+  bool expects_trace() const noexcept;
+  /// Index of the batched timer called `name`, if declared.
+  std::optional<std::uint32_t> find_batched(std::string_view timer) const noexcept;
+};
+
+/// Parses a whole scenario file. `name` is the file name used in `ParseError`s. Throws
+/// `ParseError` at the first problem: a missing or wrong header, an empty file, non-UTF-8
+/// bytes, control characters, a line over `max_line_bytes`, unknown directives or kinds, bad
+/// or out-of-range numbers, decreasing `at` times, unknown or duplicate ids, batched timers
+/// used before they are declared, misplaced `seed` / `ties` / `run`, and trailing tokens.
+Scenario parse_scenario(std::string_view text, std::string_view name);
+
+}  // namespace txaio::replay

@@ -1,0 +1,746 @@
+#include "txaio/replay/scenario.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+#include <unordered_map>
+
+namespace txaio::replay {
+
+namespace {
+
+constexpr std::int64_t int64_max = std::numeric_limits<std::int64_t>::max();
+
+constexpr std::string_view time_expected =
+    "expected decimal seconds with up to 9 decimals (e.g. 5 or 1.25) or a number with unit ms, us or ns "
+    "(e.g. 250ms)";
+
+bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+bool is_space(char c) noexcept { return c == ' ' || c == '\t'; }
+
+bool is_id_char(char c, bool first) noexcept {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_') return true;
+  return !first && (c == '.' || c == '-' || c == ':');
+}
+
+// One whitespace-separated token of a line. `raw` is the text as written; quoted parts are
+// unescaped by `value()`.
+struct Token {
+  std::string_view raw;
+  std::size_t col = 0;  // 1-based byte column of the first character
+  bool quoted = false;  // contains a double-quoted part
+};
+
+std::string unescape(std::string_view raw) {
+  std::string out;
+  out.reserve(raw.size());
+  bool in_quote = false;
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    const char c = raw[i];
+    if (c == '"') {
+      in_quote = !in_quote;
+    } else if (in_quote && c == '\\' && i + 1 < raw.size()) {
+      const char e = raw[++i];
+      switch (e) {
+        case 'n': out += '\n'; break;
+        case 't': out += '\t'; break;
+        case 'r': out += '\r'; break;
+        default: out += e; break;  // \" and \\ (others are rejected by the tokenizer)
+      }
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string token_value(const Token& t) { return t.quoted ? unescape(t.raw) : std::string(t.raw); }
+
+// Shows a token in a message, shortened when long.
+std::string show(std::string_view text) {
+  if (text.size() > 40) return fmt::format("'{}...'", text.substr(0, 37));
+  return fmt::format("'{}'", text);
+}
+
+// Length of the valid UTF-8 sequence starting at s[i], or 0 when invalid.
+std::size_t utf8_sequence(std::string_view s, std::size_t i) noexcept {
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  if (b0 < 0x80) return 1;
+  std::size_t len = 0;
+  std::uint32_t cp = 0;
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    len = 2;
+    cp = b0 & 0x1Fu;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    len = 3;
+    cp = b0 & 0x0Fu;
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    len = 4;
+    cp = b0 & 0x07u;
+  } else {
+    return 0;
+  }
+  if (i + len > s.size()) return 0;
+  for (std::size_t k = 1; k < len; ++k) {
+    const auto b = static_cast<unsigned char>(s[i + k]);
+    if ((b & 0xC0u) != 0x80u) return 0;
+    cp = cp << 6 | (b & 0x3Fu);
+  }
+  if (len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) return 0;  // overlong, surrogate
+  if (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) return 0;
+  return len;
+}
+
+class Parser {
+public:
+  Parser(std::string_view text, std::string_view name) : text_(text) { scenario_.name = std::string(name); }
+
+  Scenario parse() {
+    if (text_.empty()) fail(1, 1, fmt::format("empty file: expected the header '{}' on line 1", header_line));
+    std::size_t pos = 0;
+    if (text_.starts_with("\xEF\xBB\xBF")) pos = 3;  // a UTF-8 byte order mark
+    std::size_t line_no = 0;
+    while (pos < text_.size()) {
+      std::size_t end = text_.find('\n', pos);
+      const bool has_newline = end != std::string_view::npos;
+      if (!has_newline) end = text_.size();
+      std::string_view line = text_.substr(pos, end - pos);
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      ++line_no;
+      parse_line(line_no, line);
+      pos = has_newline ? end + 1 : end;
+    }
+    if (line_no == 0) fail(1, 1, fmt::format("empty file: expected the header '{}' on line 1", header_line));
+    scenario_.line_count = line_no;
+    resolve_expect_ids();
+    return std::move(scenario_);
+  }
+
+private:
+  [[noreturn]] void fail(std::size_t line, std::size_t col, std::string message) const {
+    throw ParseError(scenario_.name, line, col, std::move(message));
+  }
+  [[noreturn]] void fail(const Token& t, std::string message) const { fail(line_, t.col, std::move(message)); }
+
+  // Checks length, encoding and control characters, then splits into tokens (stopping at a
+  // '#' outside quotes).
+  void tokenize(std::string_view line) {
+    tokens_.clear();
+    if (line.size() > max_line_bytes) {
+      fail(line_, max_line_bytes + 1,
+           fmt::format("line is {} bytes long: expected at most {} bytes per line", line.size(), max_line_bytes));
+    }
+    for (std::size_t i = 0; i < line.size();) {
+      const auto b = static_cast<unsigned char>(line[i]);
+      if (b >= 0x80) {
+        const std::size_t n = utf8_sequence(line, i);
+        if (n == 0) {
+          fail(line_, i + 1, fmt::format("invalid UTF-8 byte 0x{:02X}: expected UTF-8 text", b));
+        }
+        i += n;
+        continue;
+      }
+      if ((b < 0x20 && b != '\t') || b == 0x7F) {
+        fail(line_, i + 1,
+             fmt::format("control character 0x{:02X}: expected printable text (tabs and spaces separate tokens)", b));
+      }
+      ++i;
+    }
+    std::size_t i = 0;
+    while (i < line.size()) {
+      while (i < line.size() && is_space(line[i])) ++i;
+      if (i >= line.size() || line[i] == '#') break;
+      const std::size_t start = i;
+      bool quoted = false;
+      bool in_quote = false;
+      std::size_t quote_col = 0;
+      while (i < line.size()) {
+        const char c = line[i];
+        if (in_quote) {
+          if (c == '\\') {
+            if (i + 1 >= line.size()) break;
+            const char e = line[i + 1];
+            if (e != '"' && e != '\\' && e != 'n' && e != 't' && e != 'r') {
+              fail(line_, i + 1,
+                   fmt::format("unknown escape '\\{}' in quoted text: expected \\\", \\\\, \\n, \\t or \\r", e));
+            }
+            i += 2;
+            continue;
+          }
+          if (c == '"') in_quote = false;
+          ++i;
+          continue;
+        }
+        if (is_space(c) || c == '#') break;
+        if (c == '"') {
+          quoted = in_quote = true;
+          quote_col = i + 1;
+        }
+        ++i;
+      }
+      if (in_quote) fail(line_, quote_col, "unterminated quoted text: expected a closing '\"' on the same line");
+      tokens_.push_back(Token{line.substr(start, i - start), start + 1, quoted});
+    }
+    // The raw text after the last token start, for messages that run to the end of the line.
+    content_ = line;
+  }
+
+  void parse_line(std::size_t line_no, std::string_view line) {
+    line_ = line_no;
+    tokenize(line);
+    if (line_no == 1) {
+      parse_header();
+      return;
+    }
+    if (tokens_.empty()) return;
+    const Token& d = tokens_[0];
+    const std::string_view word = d.raw;
+    if (word == "seed") {
+      parse_seed();
+    } else if (word == "ties") {
+      parse_ties();
+    } else if (word == "batched") {
+      parse_batched();
+    } else if (word == "at") {
+      parse_at();
+    } else if (word == "run") {
+      parse_run();
+    } else if (word == "expect") {
+      parse_expect();
+    } else if (word == header_line.substr(0, header_line.find(' '))) {
+      fail(d, fmt::format("header repeated on line {}: expected it on line 1 only", line_));
+    } else {
+      fail(d, fmt::format("unknown directive {}: expected seed, ties, batched, at, run or expect", show(word)));
+    }
+  }
+
+  void parse_header() {
+    const std::string_view magic = header_line.substr(0, header_line.find(' '));
+    if (tokens_.empty()) {
+      fail(1, 1, fmt::format("missing header: expected '{}' on line 1, found {}", header_line,
+                             content_.empty() || content_.find_first_not_of(" \t") == std::string_view::npos
+                                 ? std::string("a blank line")
+                                 : std::string("a comment")));
+    }
+    if (tokens_[0].raw != magic) {
+      fail(tokens_[0], fmt::format("missing header: expected '{}' on line 1, found {}", header_line, show(tokens_[0].raw)));
+    }
+    if (tokens_.size() < 2) {
+      fail(1, tokens_[0].col + tokens_[0].raw.size(),
+           fmt::format("missing format version: expected '{}'", header_line));
+    }
+    if (tokens_[1].raw != "1") {
+      fail(tokens_[1], fmt::format("unsupported format version {}: expected '{}' (this txaio-replay reads version 1)",
+                                   show(tokens_[1].raw), header_line));
+    }
+    expect_end(2, "after the header");
+  }
+
+  // Fails when tokens remain after index `n`.
+  void expect_end(std::size_t n, std::string_view context) const {
+    if (tokens_.size() > n) {
+      fail(tokens_[n], fmt::format("unexpected {} {}: expected the end of the line (or a '#' comment)",
+                                   show(tokens_[n].raw), context));
+    }
+  }
+
+  // Fails when token `n` is missing, naming what was expected.
+  const Token& need(std::size_t n, std::string_view what) const {
+    if (tokens_.size() <= n) {
+      const Token& last = tokens_.back();
+      fail(line_, last.col + last.raw.size(), fmt::format("missing {} after {}", what, show(last.raw)));
+    }
+    return tokens_[n];
+  }
+
+  void before_ops(const Token& d) const {
+    if (first_op_line_ != 0) {
+      fail(d, fmt::format("'{}' after the first 'at' line (line {}): expected seed and ties before the ops", d.raw,
+                          first_op_line_));
+    }
+  }
+
+  std::uint64_t parse_u64(const Token& t, std::string_view what) const {
+    const std::string_view s = t.raw;
+    if (s.empty() || !std::all_of(s.begin(), s.end(), is_digit)) {
+      fail(t, fmt::format("bad {} {}: expected a non-negative decimal integer", what, show(s)));
+    }
+    std::uint64_t v = 0;
+    for (char c : s) {
+      const auto d = static_cast<std::uint64_t>(c - '0');
+      if (v > (std::numeric_limits<std::uint64_t>::max() - d) / 10) {
+        fail(t, fmt::format("{} {} is out of range: expected at most {}", what, show(s),
+                            std::numeric_limits<std::uint64_t>::max()));
+      }
+      v = v * 10 + d;
+    }
+    return v;
+  }
+
+  std::int64_t parse_time_token(const Token& t, std::string_view what) const {
+    std::string why;
+    if (t.quoted) fail(t, fmt::format("bad {} {}: {}", what, show(t.raw), time_expected));
+    const auto v = parse_time(t.raw, &why);
+    if (!v) fail(t, fmt::format("bad {} {}: {}", what, show(t.raw), why));
+    return *v;
+  }
+
+  std::string parse_id(const Token& t, std::string_view what) const {
+    const std::string_view s = t.raw;
+    bool ok = !s.empty() && !t.quoted && s.size() <= max_id_bytes;
+    for (std::size_t i = 0; ok && i < s.size(); ++i) ok = is_id_char(s[i], i == 0);
+    if (!ok) {
+      fail(t, fmt::format("bad {} {}: expected a letter, digit or '_' followed by up to {} letters, digits or "
+                          "'_', '.', '-', ':'",
+                          what, show(s), max_id_bytes - 1));
+    }
+    return std::string(s);
+  }
+
+  void parse_seed() {
+    const Token& d = tokens_[0];
+    before_ops(d);
+    if (scenario_.seed) fail(d, fmt::format("duplicate 'seed': already set on line {}", seed_line_));
+    scenario_.seed = parse_u64(need(1, "seed value (an unsigned 64-bit integer)"), "seed");
+    seed_line_ = line_;
+    expect_end(2, "after the seed");
+  }
+
+  void parse_ties() {
+    const Token& d = tokens_[0];
+    before_ops(d);
+    if (scenario_.ties) fail(d, fmt::format("duplicate 'ties': already set on line {}", ties_line_));
+    const Token& v = need(1, "ties policy (fifo, lifo or random)");
+    if (v.raw == "fifo") {
+      scenario_.ties = sim::Ties::fifo;
+    } else if (v.raw == "lifo") {
+      scenario_.ties = sim::Ties::lifo;
+    } else if (v.raw == "random") {
+      scenario_.ties = sim::Ties::random;
+    } else {
+      fail(v, fmt::format("unknown ties policy {}: expected fifo, lifo or random", show(v.raw)));
+    }
+    ties_line_ = line_;
+    expect_end(2, "after the ties policy");
+  }
+
+  void parse_batched() {
+    BatchedDecl decl;
+    const Token& name = need(1, "batched timer name");
+    decl.name = parse_id(name, "batched timer name");
+    if (const auto i = scenario_.find_batched(decl.name)) {
+      fail(name, fmt::format("duplicate batched timer {}: already declared on line {}", show(decl.name),
+                             scenario_.batched[*i].line));
+    }
+    bool has_bucket = false, has_chunk = false, has_never_early = false;
+    for (std::size_t i = 2; i < tokens_.size(); ++i) {
+      const Token& t = tokens_[i];
+      const std::size_t eq = t.raw.find('=');
+      const std::string_view key = t.raw.substr(0, eq);
+      if (eq == std::string_view::npos || t.quoted) {
+        fail(t, fmt::format("unexpected {}: expected bucket=<duration>, chunk=<count> or never_early=0|1", show(t.raw)));
+      }
+      const Token value{t.raw.substr(eq + 1), t.col + eq + 1, false};
+      if (value.raw.empty()) fail(t, fmt::format("missing value after '{}='", key));
+      auto once = [&](bool& seen) {
+        if (seen) fail(t, fmt::format("duplicate option '{}' for batched timer {}", key, show(decl.name)));
+        seen = true;
+      };
+      if (key == "bucket") {
+        once(has_bucket);
+        decl.bucket_ns = parse_time_token(value, "bucket duration");
+        if (decl.bucket_ns < 1'000'000) {
+          fail(value, fmt::format("bucket duration {} is below 1ms: expected at least 1ms", show(value.raw)));
+        }
+      } else if (key == "chunk") {
+        once(has_chunk);
+        decl.chunk = parse_u64(value, "chunk size");
+        if (decl.chunk == 0) fail(value, "chunk size 0: expected at least 1");
+      } else if (key == "never_early") {
+        once(has_never_early);
+        if (value.raw == "1" || value.raw == "true") {
+          decl.never_early = true;
+        } else if (value.raw == "0" || value.raw == "false") {
+          decl.never_early = false;
+        } else {
+          fail(value, fmt::format("bad never_early value {}: expected 0, 1, false or true", show(value.raw)));
+        }
+      } else {
+        fail(t, fmt::format("unknown batched option {}: expected bucket, chunk or never_early", show(key)));
+      }
+    }
+    if (!has_bucket) {
+      const Token& last = tokens_.back();
+      fail(line_, last.col + last.raw.size(),
+           fmt::format("missing bucket=<duration> for batched timer {}: expected e.g. 'batched {} bucket=1 chunk=100'",
+                       show(decl.name), decl.name));
+    }
+    decl.line = line_;
+    scenario_.batched.push_back(std::move(decl));
+  }
+
+  void parse_at() {
+    const Token& d = tokens_[0];
+    if (scenario_.run_ns) {
+      fail(d, fmt::format("'at' after 'run' (line {}): expected every op before the run line", scenario_.run_line));
+    }
+    const Token& tt = need(1, "time (e.g. 'at 1.5 call_later a 2')");
+    const std::int64_t at = parse_time_token(tt, "time");
+    if (at < last_at_ns_) {
+      fail(tt, fmt::format("time {} is before the previous 'at' time {} (line {}): expected 'at' times that never "
+                           "decrease",
+                           show(tt.raw), format_time(last_at_ns_), last_at_line_));
+    }
+    const Token& op = need(2, "op (call_later or cancel)");
+    Op o;
+    o.at_ns = at;
+    o.line = line_;
+    if (op.raw == "call_later") {
+      Call call;
+      const Token& id = need(3, "call id");
+      call.id = parse_id(id, "call id");
+      call.at_ns = at;
+      call.line = line_;
+      call.delay_ns = parse_time_token(need(4, "delay (e.g. 2.5 or 250ms)"), "delay");
+      if (call.delay_ns > int64_max - at) {
+        fail(tokens_[4], fmt::format("due time {} + {} is out of range: expected a due time below {} s",
+                                     format_time(at), tokens_[4].raw, format_time(int64_max)));
+      }
+      bool has_via = false, has_raise = false;
+      for (std::size_t i = 5; i < tokens_.size(); ++i) {
+        const Token& t = tokens_[i];
+        const std::size_t eq = t.raw.find('=');
+        const std::string_view key = eq == std::string_view::npos ? t.raw : t.raw.substr(0, eq);
+        if (eq == std::string_view::npos || (key != "via" && key != "raise")) {
+          fail(t, fmt::format("unexpected {} after the delay: expected via=<batched timer> or raise=<message>",
+                              show(t.raw)));
+        }
+        const Token value{t.raw.substr(eq + 1), t.col + eq + 1, t.quoted};
+        if (key == "via") {
+          if (has_via) fail(t, "duplicate option 'via'");
+          has_via = true;
+          const std::string name = parse_id(value, "batched timer name");
+          call.via = scenario_.find_batched(name);
+          if (!call.via) {
+            fail(value, fmt::format("unknown batched timer {}: expected a name declared by an earlier 'batched' "
+                                    "line{}",
+                                    show(name), declared_batched_names()));
+          }
+        } else {
+          if (has_raise) fail(t, "duplicate option 'raise'");
+          has_raise = true;
+          std::string message = token_value(value);
+          if (message.empty()) fail(value, "empty raise= message: expected the text the callback throws");
+          call.raise = std::move(message);
+        }
+      }
+      const auto [it, inserted] = call_index_.try_emplace(call.id, static_cast<std::uint32_t>(scenario_.calls.size()));
+      if (!inserted) {
+        fail(id, fmt::format("duplicate id {}: already declared on line {}", show(call.id),
+                             scenario_.calls[it->second].line));
+      }
+      o.kind = OpKind::call_later;
+      o.call = it->second;
+      scenario_.calls.push_back(std::move(call));
+    } else if (op.raw == "cancel") {
+      const Token& id = need(3, "call id to cancel");
+      const std::string name = parse_id(id, "call id");
+      const auto it = call_index_.find(name);
+      if (it == call_index_.end()) {
+        fail(id, fmt::format("unknown id {}: expected an id declared by an earlier 'call_later'", show(name)));
+      }
+      o.kind = OpKind::cancel;
+      o.call = it->second;
+      expect_end(4, "after the cancelled id");
+    } else {
+      fail(op, fmt::format("unknown op {}: expected call_later or cancel", show(op.raw)));
+    }
+    if (first_op_line_ == 0) first_op_line_ = line_;
+    last_at_ns_ = at;
+    last_at_line_ = line_;
+    scenario_.ops.push_back(o);
+  }
+
+  std::string declared_batched_names() const {
+    if (scenario_.batched.empty()) return " (none is declared so far)";
+    std::string out = " (declared so far:";
+    for (const auto& b : scenario_.batched) out += " " + b.name;
+    return out + ")";
+  }
+
+  void parse_run() {
+    const Token& d = tokens_[0];
+    if (scenario_.run_ns) fail(d, fmt::format("duplicate 'run': already given on line {}", scenario_.run_line));
+    const Token& tt = need(1, "run time (e.g. 'run 20')");
+    const std::int64_t t = parse_time_token(tt, "run time");
+    if (t < last_at_ns_) {
+      fail(tt, fmt::format("run time {} is before the last 'at' time {} (line {}): expected a run time at or after "
+                           "every op",
+                           show(tt.raw), format_time(last_at_ns_), last_at_line_));
+    }
+    scenario_.run_ns = t;
+    scenario_.run_line = line_;
+    expect_end(2, "after the run time");
+  }
+
+  void parse_expect() {
+    Expect e;
+    e.line = line_;
+    const Token& tt = need(1, "time (e.g. 'expect 5.1 fire a')");
+    e.event.time_ns = parse_time_token(tt, "time");
+    const Token& kt = need(2, "event kind (fire or error)");
+    const std::string_view k = kt.raw;
+    std::size_t n = 0;  // tokens the event uses
+    if (k == "fire" || k == "cancel") {
+      e.event.kind = k == "fire" ? EventKind::fire : EventKind::cancel;
+      e.event.id = parse_id(need(3, "call id"), "call id");
+      n = 4;
+    } else if (k == "error") {
+      e.event.kind = EventKind::error;
+      e.event.id = parse_id(need(3, "call id"), "call id");
+      const Token& m = need(4, "error message (e.g. 'expect 3 error e boom')");
+      if (m.raw.front() == '"' && m.raw.back() == '"' && m.raw.size() >= 2 && tokens_.size() == 5) {
+        e.event.message = token_value(m);
+      } else {
+        // The rest of the line, as written, up to a comment.
+        std::string_view rest = content_.substr(m.col - 1);
+        const Token& last = tokens_.back();
+        rest = rest.substr(0, last.col + last.raw.size() - m.col);
+        e.event.message = std::string(rest);
+      }
+      n = tokens_.size();
+    } else if (k == "schedule" || k == "bucket_timer") {
+      e.event.kind = k == "schedule" ? EventKind::schedule : EventKind::bucket_timer;
+      e.event.id = k == "schedule" ? parse_id(need(3, "call id"), "call id")
+                                   : parse_id(need(3, "batched timer name"), "batched timer name");
+      e.event.value = parse_time_token(need(4, "due time"), "due time");
+      n = 5;
+    } else if (k == "bucket_fire" || k == "bucket_cancel") {
+      e.event.kind = k == "bucket_fire" ? EventKind::bucket_fire : EventKind::bucket_cancel;
+      e.event.id = parse_id(need(3, "batched timer name"), "batched timer name");
+      n = 4;
+    } else if (k == "batch_error") {
+      e.event.kind = EventKind::batch_error;
+      e.event.id = parse_id(need(3, "batched timer name"), "batched timer name");
+      const std::uint64_t count = parse_u64(need(4, "message count"), "message count");
+      if (count > static_cast<std::uint64_t>(int64_max)) fail(tokens_[4], "message count is out of range");
+      e.event.value = static_cast<std::int64_t>(count);
+      n = 5;
+    } else {
+      fail(kt, fmt::format("unknown event kind {}: expected fire or error (or, for traces, schedule, cancel, "
+                           "bucket_timer, bucket_fire, bucket_cancel, batch_error)",
+                           show(k)));
+    }
+    expect_end(n, "after the event");
+    if (is_trace_kind(e.event.kind) && e.event.kind != EventKind::schedule && e.event.kind != EventKind::cancel) {
+      if (!scenario_.find_batched(e.event.id)) {
+        fail(tokens_[3], fmt::format("unknown batched timer {}: expected a name declared by a 'batched' line{}",
+                                     show(e.event.id), declared_batched_names()));
+      }
+    } else {
+      pending_ids_.push_back({scenario_.expects.size(), tokens_[3].col});
+    }
+    scenario_.expects.push_back(std::move(e));
+  }
+
+  // Expect lines may name calls declared further down; check them once everything is read.
+  void resolve_expect_ids() {
+    for (const auto& [index, col] : pending_ids_) {
+      const Expect& e = scenario_.expects[index];
+      if (!call_index_.contains(e.event.id)) {
+        fail(e.line, col, fmt::format("unknown id {}: expected an id declared by a 'call_later' line", show(e.event.id)));
+      }
+    }
+  }
+
+  std::string_view text_;
+  Scenario scenario_;
+  std::vector<Token> tokens_;
+  std::string_view content_;
+  std::size_t line_ = 0;
+  std::size_t first_op_line_ = 0;
+  std::size_t seed_line_ = 0;
+  std::size_t ties_line_ = 0;
+  std::int64_t last_at_ns_ = 0;
+  std::size_t last_at_line_ = 0;
+  std::unordered_map<std::string, std::uint32_t> call_index_;
+  std::vector<std::pair<std::size_t, std::size_t>> pending_ids_;
+};
+
+bool needs_quotes(std::string_view text, bool spaces_ok) {
+  if (text.empty()) return true;
+  if (spaces_ok && (is_space(text.front()) || is_space(text.back()))) return true;
+  for (char c : text) {
+    const auto b = static_cast<unsigned char>(c);
+    if (c == '#' || c == '"' || b < 0x20 || b == 0x7F) return true;
+    if (!spaces_ok && c == ' ') return true;
+  }
+  return false;
+}
+
+std::string quote(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        // Other control characters cannot be written in a scenario; show them visibly.
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
+          out += fmt::format("<0x{:02X}>", static_cast<unsigned char>(c));
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+std::string_view to_string(EventKind kind) noexcept {
+  switch (kind) {
+    case EventKind::fire: return "fire";
+    case EventKind::error: return "error";
+    case EventKind::schedule: return "schedule";
+    case EventKind::cancel: return "cancel";
+    case EventKind::bucket_timer: return "bucket_timer";
+    case EventKind::bucket_fire: return "bucket_fire";
+    case EventKind::bucket_cancel: return "bucket_cancel";
+    case EventKind::batch_error: return "batch_error";
+  }
+  return "?";
+}
+
+std::string format_time(std::int64_t ns) {
+  std::string out;
+  std::uint64_t u = 0;
+  if (ns < 0) {
+    out += '-';
+    u = static_cast<std::uint64_t>(-(ns + 1)) + 1;
+  } else {
+    u = static_cast<std::uint64_t>(ns);
+  }
+  out += std::to_string(u / 1'000'000'000);
+  std::uint64_t frac = u % 1'000'000'000;
+  if (frac != 0) {
+    std::string digits = fmt::format("{:09}", frac);
+    while (digits.back() == '0') digits.pop_back();
+    out += '.';
+    out += digits;
+  }
+  return out;
+}
+
+std::optional<std::int64_t> parse_time(std::string_view text, std::string* why) {
+  auto bad = [&](std::string reason) -> std::optional<std::int64_t> {
+    if (why != nullptr) *why = std::move(reason);
+    return std::nullopt;
+  };
+  std::string_view s = text;
+  std::uint64_t scale = 1'000'000'000;  // ns per unit
+  std::size_t max_decimals = 9;
+  std::string_view unit = "s";
+  if (s.ends_with("ms")) {
+    scale = 1'000'000, max_decimals = 6, unit = "ms";
+  } else if (s.ends_with("us")) {
+    scale = 1'000, max_decimals = 3, unit = "us";
+  } else if (s.ends_with("ns")) {
+    scale = 1, max_decimals = 0, unit = "ns";
+  }
+  if (unit != "s") s.remove_suffix(2);
+  if (s.empty()) return bad(std::string(time_expected));
+  const std::size_t dot = s.find('.');
+  const std::string_view whole = s.substr(0, dot);
+  const std::string_view frac = dot == std::string_view::npos ? std::string_view{} : s.substr(dot + 1);
+  const bool digits_ok = !whole.empty() && std::all_of(whole.begin(), whole.end(), is_digit) &&
+                         std::all_of(frac.begin(), frac.end(), is_digit) &&
+                         (dot == std::string_view::npos || !frac.empty());
+  if (!digits_ok) {
+    if (!text.empty() && text.front() == '-') return bad(fmt::format("negative times are not allowed: {}", time_expected));
+    return bad(std::string(time_expected));
+  }
+  if (frac.size() > max_decimals) {
+    return bad(max_decimals == 0 ? std::string("nanoseconds are whole numbers: expected no decimals with unit ns")
+                                 : fmt::format("{} decimals with unit {}: expected at most {} (times are exact to the "
+                                               "nanosecond)",
+                                               frac.size(), unit, max_decimals));
+  }
+  // whole * scale + frac * scale / 10^len, with overflow checks.
+  std::uint64_t w = 0;
+  for (char c : whole) {
+    const auto d = static_cast<std::uint64_t>(c - '0');
+    if (w > (std::numeric_limits<std::uint64_t>::max() - d) / 10) return bad("out of range: expected at most 9223372036.854775807 s");
+    w = w * 10 + d;
+  }
+  std::uint64_t f = 0;
+  std::uint64_t f_scale = scale;
+  for (char c : frac) {
+    f = f * 10 + static_cast<std::uint64_t>(c - '0');
+    f_scale /= 10;
+  }
+  f *= f_scale;
+  if (w > (static_cast<std::uint64_t>(int64_max) - f) / scale) {
+    return bad("out of range: expected at most 9223372036.854775807 s");
+  }
+  return static_cast<std::int64_t>(w * scale + f);
+}
+
+std::string quote_token(std::string_view text) {
+  return needs_quotes(text, false) ? quote(text) : std::string(text);
+}
+
+std::string quote_message(std::string_view text) {
+  return needs_quotes(text, true) ? quote(text) : std::string(text);
+}
+
+std::string format_event(const Event& e) {
+  std::string out = format_time(e.time_ns);
+  out += ' ';
+  out += to_string(e.kind);
+  out += ' ';
+  out += e.id;
+  switch (e.kind) {
+    case EventKind::error:
+      out += ' ';
+      out += quote_message(e.message);
+      break;
+    case EventKind::schedule:
+    case EventKind::bucket_timer:
+      out += ' ';
+      out += format_time(e.value);
+      break;
+    case EventKind::batch_error:
+      out += ' ';
+      out += std::to_string(e.value);
+      break;
+    default: break;
+  }
+  return out;
+}
+
+ParseError::ParseError(std::string file, std::size_t line, std::size_t column, std::string message)
+    : std::runtime_error(fmt::format("{}:{}:{}: error: {}", file, line, column, message)),
+      file_(std::move(file)),
+      line_(line),
+      column_(column),
+      message_(std::move(message)) {}
+
+bool Scenario::expects_trace() const noexcept {
+  return std::any_of(expects.begin(), expects.end(), [](const Expect& e) { return is_trace_kind(e.event.kind); });
+}
+
+std::optional<std::uint32_t> Scenario::find_batched(std::string_view timer) const noexcept {
+  for (std::size_t i = 0; i < batched.size(); ++i) {
+    if (batched[i].name == timer) return static_cast<std::uint32_t>(i);
+  }
+  return std::nullopt;
+}
+
+Scenario parse_scenario(std::string_view text, std::string_view name) { return Parser(text, name).parse(); }
+
+}  // namespace txaio::replay
