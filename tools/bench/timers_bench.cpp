@@ -1,5 +1,6 @@
 /// The timer family: one seeded workload (schedule N calls at random delays, cancel every
-/// 10th, run the rest) on a bare binary heap, sim::Loop and Boost.Asio.
+/// 10th, run the rest) on a bare binary heap, sim::Loop, Boost.Asio, and the batched timer
+/// on both loops.
 
 #include <benchmark/benchmark.h>
 
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "txaio/asio_loop.hpp"
+#include "txaio/batched_timer.hpp"
 #include "txaio/sim/loop.hpp"
 #include "workload.hpp"
 
@@ -144,6 +146,83 @@ void asio_loop_timers(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
 }
 
+// Watches a batched timer: the buckets it opened (a loop timer scheduled for chunk 0) and
+// the most loop timers pending at once (sampled at every loop-timer event).
+struct UnderlyingTimers {
+  const Loop* loop = nullptr;
+  std::size_t buckets = 0;
+  std::size_t most_pending = 0;
+
+  void sample() noexcept { most_pending = std::max(most_pending, loop->pending_timers()); }
+  void watch(BatchedTimer& timer) {
+    timer.set_observer([this](const BatchEvent& event) {
+      if (event.kind == BatchEventKind::schedule && event.chunk == 0) ++buckets;
+      sample();
+    });
+  }
+  void report(benchmark::State& state) const {
+    state.counters["buckets"] = static_cast<double>(buckets);
+    state.counters["timers_max"] = static_cast<double>(most_pending);
+  }
+};
+
+// One round of the workload through a batched timer; `run` drives the loop until idle.
+template <class Run>
+bool batched_round(benchmark::State& state, BatchedTimer& timer, const std::vector<std::int64_t>& delays,
+                   std::vector<BatchedCall>& cancels, UnderlyingTimers& watch, const Tally& want, Run run) {
+  Tally tally;
+  watch.buckets = 0;
+  watch.most_pending = 0;
+  for (std::size_t i = 0; i < delays.size(); ++i) {
+    BatchedCall call = timer.call_later(nanoseconds(delays[i]), [&tally, i] { tally.hit(i); });
+    if (is_dropped(i)) cancels.push_back(call);
+  }
+  watch.sample();
+  for (BatchedCall& call : cancels) call.cancel();
+  cancels.clear();
+  run();
+  return check_tally(state, tally, want);
+}
+
+void batched_sim(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  const auto& delays = cached_delays_ns(n, sim_span_ns);
+  const Tally want = expected_tally(n);
+  sim::Loop loop;
+  BatchedTimer timer = make_batched_timer(loop, std::chrono::seconds(1));
+  UnderlyingTimers watch{&loop};
+  watch.watch(timer);
+  std::vector<BatchedCall> cancels;
+  cancels.reserve(n / 10);
+  for (auto _ : state) {
+    if (!batched_round(state, timer, delays, cancels, watch, want, [&] { loop.run_until_idle(); })) return;
+  }
+  watch.report(state);
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
+}
+
+void batched_asio(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  const auto& delays = cached_delays_ns(n, asio_span_ns);
+  const Tally want = expected_tally(n);
+  boost::asio::io_context context;
+  AsioLoop loop(context);
+  BatchedTimer timer = make_batched_timer(loop, std::chrono::milliseconds(10));
+  UnderlyingTimers watch{&loop};
+  watch.watch(timer);
+  std::vector<BatchedCall> cancels;
+  cancels.reserve(n / 10);
+  for (auto _ : state) {
+    const bool ok = batched_round(state, timer, delays, cancels, watch, want, [&] {
+      context.run();
+      context.restart();
+    });
+    if (!ok) return;
+  }
+  watch.report(state);
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
+}
+
 }  // namespace
 
 BENCHMARK(heap_floor)->Arg(small_n)->Arg(medium_n)->Arg(large_n)->Unit(benchmark::kMicrosecond);
@@ -153,5 +232,7 @@ BENCHMARK(sim_timers)->Arg(small_n)->Arg(medium_n)->Arg(large_n)->Unit(benchmark
 // on wall time) bounds their iterations: about 50 rounds at N = 1000, one at N = 1000000.
 BENCHMARK(asio_raw_timers)->Arg(small_n)->Arg(medium_n)->Arg(large_n)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(asio_loop_timers)->Arg(small_n)->Arg(medium_n)->Arg(large_n)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(batched_sim)->Arg(small_n)->Arg(medium_n)->Arg(large_n)->Unit(benchmark::kMicrosecond);
+BENCHMARK(batched_asio)->Arg(small_n)->Arg(medium_n)->Arg(large_n)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 }  // namespace txaio::bench

@@ -50,6 +50,10 @@ struct Tally {
 /// The tally an `n`-call workload must end with.
 Tally expected_tally(std::size_t n) noexcept;
 
+/// The message the logging benchmarks and their fmt baseline format (an int, a double, a
+/// string).
+inline constexpr char log_format_3args[] = "request {} took {} ms from {}";
+
 /// The simulated timer span: 100 s.
 inline constexpr std::int64_t sim_span_ns = 100'000'000'000;
 /// The real-time (Asio) timer span: 10 ms.
