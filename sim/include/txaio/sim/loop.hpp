@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "txaio/detail/timer_queue.hpp"
+#include "txaio/future.hpp"
 #include "txaio/loop.hpp"
 
 namespace txaio::sim {
@@ -110,6 +111,21 @@ public:
   /// Runs until `done()` holds. `DeadlockError` naming `what` when nothing is pending and
   /// `done()` is still false; `RunawayError` past the event bound.
   void run_until(const std::function<bool()>& done, std::string_view what);
+
+  /// Runs until `future` settles, then returns its value (nothing for `Future<void>`) or throws
+  /// its failure's exception (the failure counts as handled). `DeadlockError` naming the future
+  /// (type, where it was created, state) when nothing is pending and it has not settled;
+  /// `RunawayError` past the event bound.
+  template <class T>
+  T run_until_complete(const Future<T>& future) {
+    txaio::detail::FutureState<T>& state = txaio::detail::checked_state(future, "sim::Loop::run_until_complete");
+    run_until([&state] { return state.settled(); }, state.describe());
+    if (state.status() != txaio::detail::FutureStatus::resolved) {
+      state.mark_handled();
+      state.failure().rethrow();
+    }
+    if constexpr (!std::is_void_v<T>) return state.value();
+  }
 
   /// Pending timers in the order they will run.
   std::vector<PendingCall> pending_calls() const;
