@@ -156,7 +156,7 @@ Comparison compare(const Scenario& s, std::span<const Event> observed, std::int6
                      s.expects[c.first_expected].line, c.first_expected + 1, expected.size(), tol,
                      format_event(expected[c.first_expected]), observed.size());
   } else {
-    const std::string after = expected.empty() ? std::string("the file has no expect lines")
+    const std::string after = expected.empty() ? std::string("(the file has no expect lines)")
                                                : fmt::format("after the last expect line (line {})", s.expects.back().line);
     r += fmt::format("first divergence {}{}:\n  expected: nothing more\n  observed: {} (event {} of {} observed)\n",
                      after, tol, format_event(observed[c.first_observed]), c.first_observed + 1, observed.size());

@@ -23,7 +23,7 @@ enum class CallState : std::uint8_t { idle, pending, ran, cancelled };
 
 constexpr int no_owner = -1;
 
-class Runner final : public txaio::Observer {
+class Runner {
 public:
   Runner(const Scenario& scenario, const RunOptions& options)
       : scenario_(scenario),
@@ -33,10 +33,15 @@ public:
                            options.max_events}),
         state_(scenario.calls.size(), CallState::idle),
         handles_(scenario.calls.size()) {
-    loop_.add_observer(*this);
+    batched_.reserve(scenario.batched.size());
+    for (std::uint32_t b = 0; b < scenario.batched.size(); ++b) {
+      const BatchedDecl& d = scenario.batched[b];
+      batched_.push_back(make_batched_timer(loop_, nanoseconds(d.bucket_ns), static_cast<std::int64_t>(d.chunk),
+                                            d.never_early ? BatchRounding::never_early : BatchRounding::down));
+      batched_.back().set_observer([this, b](const BatchEvent& e) { on_batch_event(b, e); });
+    }
+    if (!batched_.empty()) batched_handles_.resize(scenario.calls.size());
   }
-
-  ~Runner() override { loop_.remove_observer(*this); }
 
   Runner(const Runner&) = delete;
   Runner& operator=(const Runner&) = delete;
@@ -46,9 +51,6 @@ public:
     result.seed = loop_.options().seed;
     result.ties = loop_.options().ties;
     try {
-      if (!scenario_.batched.empty()) {
-        throw std::logic_error("batched timers are not available in this build of txaio-replay");
-      }
       std::size_t done = 0;
       for (const Op& op : scenario_.ops) {
         advance_to(op.at_ns);
@@ -66,31 +68,8 @@ public:
     }
     result.end_ns = loop_.now().count();
     result.events = std::move(events_);
+    result.buckets = std::move(buckets_);
     return result;
-  }
-
-  void on_event(const txaio::Event& e) override {
-    switch (e.kind) {
-      case txaio::EventKind::schedule:
-        if (owner_ != no_owner) {
-          bucket_timers_.emplace(e.id, owner_);
-          record(EventKind::bucket_timer, batched_name(owner_), e.due.count());
-        }
-        break;
-      case txaio::EventKind::fire: {
-        const auto it = bucket_timers_.find(e.id);
-        owner_ = it == bucket_timers_.end() ? no_owner : it->second;
-        if (owner_ != no_owner) record(EventKind::bucket_fire, batched_name(owner_));
-        break;
-      }
-      case txaio::EventKind::cancel: {
-        const auto it = bucket_timers_.find(e.id);
-        if (it != bucket_timers_.end()) record(EventKind::bucket_cancel, batched_name(it->second));
-        break;
-      }
-      case txaio::EventKind::error:
-        break;  // the wrapped callbacks record their own errors
-    }
   }
 
 private:
@@ -100,9 +79,23 @@ private:
     events_.push_back(Event{loop_.now().count(), kind, id, std::move(message), value});
   }
 
+  void on_batch_event(std::uint32_t b, const BatchEvent& e) {
+    buckets_.push_back(BucketActivity{b, e});
+    const std::string& name = scenario_.batched[b].name;
+    switch (e.kind) {
+      case BatchEventKind::schedule: record(EventKind::bucket_timer, name, e.due.count()); break;
+      case BatchEventKind::fire:
+        owner_ = static_cast<int>(b);
+        record(EventKind::bucket_fire, name, 0, fmt::format("{}/{}", e.chunk + 1, e.chunks));
+        break;
+      case BatchEventKind::cancel: record(EventKind::bucket_cancel, name); break;
+    }
+  }
+
   // The callback every scenario call runs.
   void on_call(std::uint32_t index) {
     const Call& call = scenario_.calls[index];
+    owner_ = call.via ? static_cast<int>(*call.via) : no_owner;
     state_[index] = CallState::ran;
     if (call.raise) {
       record(EventKind::error, call.id, 0, *call.raise);
@@ -116,13 +109,27 @@ private:
     if (op.kind == OpKind::call_later) {
       record(EventKind::schedule, call.id, op.at_ns + call.delay_ns);
       state_[op.call] = CallState::pending;
-      handles_[op.call] = loop_.call_later(nanoseconds(call.delay_ns), [this, index = op.call] { on_call(index); });
+      Callback fn([this, index = op.call] { on_call(index); });
+      if (call.via) {
+        batched_handles_[op.call] = batched_[*call.via].schedule(nanoseconds(call.delay_ns), std::move(fn));
+      } else {
+        handles_[op.call] = loop_.schedule(nanoseconds(call.delay_ns), std::move(fn));
+      }
       return;
     }
     if (state_[op.call] != CallState::pending) return;  // already ran or cancelled: a no-op
     record(EventKind::cancel, call.id);
     state_[op.call] = CallState::cancelled;
-    handles_[op.call].cancel();
+    if (call.via) {
+      batched_handles_[op.call].cancel();
+    } else {
+      handles_[op.call].cancel();
+    }
+  }
+
+  void record_batch_error(const BatchError& e) {
+    record(EventKind::batch_error, owner_ == no_owner ? std::string("?") : batched_name(owner_),
+           static_cast<std::int64_t>(e.messages().size()));
   }
 
   // Advances to `t`, carrying on past the exceptions scenario callbacks raise.
@@ -134,8 +141,7 @@ private:
       } catch (const ScenarioRaise&) {
         // recorded by on_call
       } catch (const BatchError& e) {
-        record(EventKind::batch_error, owner_ == no_owner ? std::string("?") : batched_name(owner_),
-               static_cast<std::int64_t>(e.messages().size()));
+        record_batch_error(e);
       }
     }
   }
@@ -147,22 +153,21 @@ private:
         return;
       } catch (const ScenarioRaise&) {
       } catch (const BatchError& e) {
-        record(EventKind::batch_error, owner_ == no_owner ? std::string("?") : batched_name(owner_),
-               static_cast<std::int64_t>(e.messages().size()));
+        record_batch_error(e);
       }
     }
   }
 
   const Scenario& scenario_;
   const RunOptions& options_;
-  sim::Loop loop_;
+  sim::Loop loop_;  // declared before the batched timers, which must not outlive it
+  std::vector<BatchedTimer> batched_;
   std::vector<Event> events_;
+  std::vector<BucketActivity> buckets_;
   std::vector<CallState> state_;
   std::vector<DelayedCall> handles_;
-  // Loop timers armed by batched timers, by loop call id, and which batched timer owns them.
-  std::unordered_map<std::uint64_t, int> bucket_timers_;
-  // The batched timer whose work is running (its call_later / cancel, or its loop timer's
-  // callback), or no_owner.
+  std::vector<BatchedCall> batched_handles_;
+  // The batched timer whose work ran last (to name the one a BatchError comes from).
   int owner_ = no_owner;
 };
 

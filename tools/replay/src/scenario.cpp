@@ -11,6 +11,7 @@ namespace txaio::replay {
 namespace {
 
 constexpr std::int64_t int64_max = std::numeric_limits<std::int64_t>::max();
+constexpr std::uint64_t max_chunk = 1'000'000'000;
 
 constexpr std::string_view time_expected =
     "expected decimal seconds with up to 9 decimals (e.g. 5 or 1.25) or a number with unit ms, us or ns "
@@ -357,6 +358,9 @@ private:
         once(has_chunk);
         decl.chunk = parse_u64(value, "chunk size");
         if (decl.chunk == 0) fail(value, "chunk size 0: expected at least 1");
+        if (decl.chunk > max_chunk) {
+          fail(value, fmt::format("chunk size {} is out of range: expected at most {}", value.raw, max_chunk));
+        }
       } else if (key == "never_early") {
         once(has_never_early);
         if (value.raw == "1" || value.raw == "true") {
@@ -516,10 +520,27 @@ private:
                                    : parse_id(need(3, "batched timer name"), "batched timer name");
       e.event.value = parse_time_token(need(4, "due time"), "due time");
       n = 5;
-    } else if (k == "bucket_fire" || k == "bucket_cancel") {
-      e.event.kind = k == "bucket_fire" ? EventKind::bucket_fire : EventKind::bucket_cancel;
+    } else if (k == "bucket_cancel") {
+      e.event.kind = EventKind::bucket_cancel;
       e.event.id = parse_id(need(3, "batched timer name"), "batched timer name");
       n = 4;
+    } else if (k == "bucket_fire") {
+      e.event.kind = EventKind::bucket_fire;
+      e.event.id = parse_id(need(3, "batched timer name"), "batched timer name");
+      const Token& c = need(4, "chunk as <i>/<k> (e.g. 1/3: the first of three chunks)");
+      const std::size_t slash = c.raw.find('/');
+      const Token num{c.raw.substr(0, slash), c.col, false};
+      const Token den{slash == std::string_view::npos ? std::string_view{} : c.raw.substr(slash + 1), c.col + slash + 1, false};
+      if (slash == std::string_view::npos || c.quoted || num.raw.empty() || den.raw.empty()) {
+        fail(c, fmt::format("bad chunk {}: expected <i>/<k>, chunk i of k counting from 1 (e.g. 1/3)", show(c.raw)));
+      }
+      const std::uint64_t i = parse_u64(num, "chunk number");
+      const std::uint64_t of = parse_u64(den, "chunk count");
+      if (i < 1 || i > of) {
+        fail(c, fmt::format("bad chunk {}: expected 1 <= i <= k in <i>/<k>", show(c.raw)));
+      }
+      e.event.message = fmt::format("{}/{}", i, of);
+      n = 5;
     } else if (k == "batch_error") {
       e.event.kind = EventKind::batch_error;
       e.event.id = parse_id(need(3, "batched timer name"), "batched timer name");
@@ -717,6 +738,10 @@ std::string format_event(const Event& e) {
     case EventKind::batch_error:
       out += ' ';
       out += std::to_string(e.value);
+      break;
+    case EventKind::bucket_fire:
+      out += ' ';
+      out += e.message;
       break;
     default: break;
   }

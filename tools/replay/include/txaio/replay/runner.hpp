@@ -11,7 +11,11 @@
 /// collects its calls' exceptions and reports one `BatchError` per bucket through the loop,
 /// which rethrows it from `advance`; the runner catches it too, records it in the trace as
 /// `<now> batch_error <B> <n>` and does not record the calls again: each failed call appears
-/// once, as its own `error` event at the time it ran.
+/// once, as its own `error` event at the time it ran (its chunk's time).
+///
+/// Trace events of batched timers come from `BatchedTimer::set_observer`: `bucket_timer` when
+/// B schedules a loop timer for a bucket or its next chunk, `bucket_fire B i/k` when one runs
+/// chunk i of k, `bucket_cancel` when a bucket lost its last call and its loop timer.
 
 #include <cstdint>
 #include <functional>
@@ -20,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "txaio/batched_timer.hpp"
 #include "txaio/replay/scenario.hpp"
 #include "txaio/sim/loop.hpp"
 
@@ -34,9 +39,17 @@ struct RunOptions {
   std::function<void(std::size_t ops_done)> progress;
 };
 
+/// One loop-timer event of a scenario's batched timer (for the report's buckets and chunks).
+struct BucketActivity {
+  std::uint32_t batched = 0;  ///< index into `Scenario::batched`
+  BatchEvent event;
+};
+
 struct RunResult {
   /// Everything observed, trace kinds included, in the order it happened.
   std::vector<Event> events;
+  /// What the batched timers did with their loop timers, in order.
+  std::vector<BucketActivity> buckets;
   /// Set when the run stopped on something the scenario cannot cause (a runaway bound, an
   /// exception from the loop that is not a scenario error).
   std::optional<std::string> failure;

@@ -29,7 +29,7 @@ enum class EventKind : std::uint8_t {
   schedule,       ///< `<t> schedule <id> <due>`: the call was scheduled, due at `<due>`
   cancel,         ///< `<t> cancel <id>`: a pending call was cancelled
   bucket_timer,   ///< `<t> bucket_timer <B> <due>`: batched timer B armed a loop timer for `<due>`
-  bucket_fire,    ///< `<t> bucket_fire <B>`: one of B's loop timers fired (a bucket or a chunk)
+  bucket_fire,    ///< `<t> bucket_fire <B> <i>/<k>`: B's loop timer fired, running chunk i of k (from 1)
   bucket_cancel,  ///< `<t> bucket_cancel <B>`: B cancelled a loop timer (its bucket emptied)
   batch_error,    ///< `<t> batch_error <B> <n>`: B reported a BatchError carrying n messages
 };
@@ -43,7 +43,7 @@ struct Event {
   std::int64_t time_ns = 0;
   EventKind kind = EventKind::fire;
   std::string id;       ///< call id; batched-timer name for bucket_* and batch_error
-  std::string message;  ///< error message (error only)
+  std::string message;  ///< error message (error); "<i>/<k>" (bucket_fire)
   std::int64_t value = 0;  ///< due time in ns (schedule, bucket_timer); count (batch_error)
 
   friend bool operator==(const Event&, const Event&) = default;
