@@ -301,8 +301,10 @@ void add_log_categories(const std::map<std::string, std::string>& categories) {
 
 namespace detail {
 
-void vlog(LogRecord& record, fmt::string_view format, const LogCategory* category, std::size_t arg_count,
-          fmt::format_args args) noexcept {
+void log_format_uses_more_positional_arguments_than_given() {}
+
+void vlog(LogRecord& record, fmt::string_view format, bool checked, const LogCategory* category,
+          std::size_t arg_count, fmt::format_args args) noexcept {
   try {
     record.time.value = log_clock_now();
     fmt::memory_buffer line;
@@ -318,6 +320,11 @@ void vlog(LogRecord& record, fmt::string_view format, const LogCategory* categor
       if (category != nullptr && !registered) {
         format_unregistered(line, category->key, arg_count, args);
       } else {
+        // The implicit named arguments follow the caller's: a positional field past the
+        // caller's arguments must not reach them.
+        if (!checked && positional_args_used(std::string_view(format.data(), format.size())) > arg_count) {
+          throw fmt::format_error("argument not found");
+        }
         fmt::vformat_to(fmt::appender(line), format, args);
       }
     } catch (const std::exception& e) {

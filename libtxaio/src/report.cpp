@@ -1,23 +1,51 @@
-// Fallback reporting until logging is started: plain lines on stderr.
+// What loops report goes through txaio's logger, namespace "txaio": the message at error
+// level, the traceback (`failure_format_traceback`) at debug level.
 #include "txaio/detail/report.hpp"
 
-#include <cstdio>
 #include <exception>
 #include <string>
 
-namespace txaio::detail {
+#include "txaio/failure.hpp"
+#include "txaio/logging.hpp"
 
-void log_exception(std::exception_ptr error, std::string_view where) noexcept {
-  std::string message = "unknown exception";
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    message = e.what();
-  } catch (...) {
-  }
-  std::fprintf(stderr, "txaio: exception in %.*s: %s\n", static_cast<int>(where.size()), where.data(), message.c_str());
+namespace txaio::detail {
+namespace {
+
+const Logger& report_logger() {
+  static const Logger log = make_logger("txaio");
+  return log;
 }
 
-void log_unhandled_failure(const Failure&) noexcept { std::fprintf(stderr, "txaio: unhandled failure\n"); }
+void log_traceback(const Logger& log, const Failure& failure) noexcept {
+  if (Logger::enabled(LogLevel::debug)) log.debug("{}", failure_format_traceback(failure));
+}
+
+}  // namespace
+
+void log_exception(std::exception_ptr error, std::string_view where) noexcept {
+  if (!Logger::enabled(LogLevel::error)) return;
+  try {
+    const Logger& log = report_logger();
+    if (!error) {
+      log.error("Unhandled exception in {}: (no exception)", where);
+      return;
+    }
+    const Failure failure = create_failure(std::move(error));
+    log.error("Unhandled exception in {}: {}", where, failure_message(failure));
+    log_traceback(log, failure);
+  } catch (...) {
+    // Out of memory while building the failure: nothing more can be said.
+  }
+}
+
+void log_unhandled_failure(const Failure& failure) noexcept {
+  if (!Logger::enabled(LogLevel::error)) return;
+  try {
+    const Logger& log = report_logger();
+    log.error("Unhandled error in a rejected future nobody handled: {}", failure_message(failure));
+    log_traceback(log, failure);
+  } catch (...) {
+  }
+}
 
 }  // namespace txaio::detail

@@ -144,10 +144,67 @@ struct LogRecord {
   std::string_view log_namespace;
 };
 
-/// Formats and writes one line. `category` is null for a call with a format; `arg_count` is
-/// the number of the caller's own arguments. Never throws.
-void vlog(LogRecord& record, fmt::string_view format, const LogCategory* category, std::size_t arg_count,
-          fmt::format_args args) noexcept;
+/// Formats and writes one line. `category` is null for a call with a format; `checked` says
+/// the format was checked at compile time; `arg_count` is the number of the caller's own
+/// arguments (the implicit named ones follow them). Never throws.
+void vlog(LogRecord& record, fmt::string_view format, bool checked, const LogCategory* category,
+          std::size_t arg_count, fmt::format_args args) noexcept;
+
+/// How many positional arguments `format` refers to (one more than the largest index used,
+/// automatic or explicit, nested width and precision fields included). Named fields do not
+/// count. Malformed formats are left to fmt to reject.
+constexpr std::size_t positional_args_used(std::string_view format) noexcept {
+  std::size_t used = 0;
+  std::size_t next_auto = 0;
+  std::size_t i = 0;
+  const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  const auto is_name_char = [&](char c) {
+    return is_digit(c) || c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  };
+  // Reads an arg-id at `i` and records the positional index it stands for.
+  const auto arg_id = [&] {
+    if (i < format.size() && is_digit(format[i])) {
+      std::size_t index = 0;
+      while (i < format.size() && is_digit(format[i])) index = index * 10 + static_cast<std::size_t>(format[i++] - '0');
+      used = index + 1 > used ? index + 1 : used;
+    } else if (i < format.size() && is_name_char(format[i])) {
+      while (i < format.size() && is_name_char(format[i])) ++i;
+    } else {
+      ++next_auto;
+      used = next_auto > used ? next_auto : used;
+    }
+  };
+  while (i < format.size()) {
+    const char c = format[i++];
+    if (c != '{') continue;
+    if (i < format.size() && format[i] == '{') {
+      ++i;  // "{{"
+      continue;
+    }
+    const std::size_t used_before = used;
+    const std::size_t next_auto_before = next_auto;
+    arg_id();
+    if (i < format.size() && format[i] == ':') {
+      while (i < format.size() && format[i] != '}') {
+        if (format[i++] == '{') {
+          arg_id();
+          while (i < format.size() && format[i] != '}') ++i;
+          if (i < format.size()) ++i;
+        }
+      }
+    }
+    if (i >= format.size()) {  // unterminated field: fmt's error, not ours
+      used = used_before;
+      next_auto = next_auto_before;
+      break;
+    }
+    ++i;
+  }
+  return used;
+}
+
+/// Not constexpr: calling it while checking a format at compile time is the error.
+void log_format_uses_more_positional_arguments_than_given();
 
 /// Writes a `LogTime` as the line timestamp (empty `spec`) or with a strftime-style spec.
 void format_log_time(fmt::memory_buffer& out, const LogTime& time, std::string_view spec);
@@ -173,12 +230,36 @@ using namespace_arg = decltype("log_namespace"_a = std::declval<const std::strin
 
 }  // namespace detail
 
-/// The format of a log call: fmt's format string, checked at compile time when it is a
-/// literal, where `{log_time}`, `{log_level}` and `{log_namespace}` are also known names.
-/// `fmt::runtime(s)` passes a format known only at run time.
+/// The format of a log call with arguments `Args`: a literal is checked at compile time as fmt
+/// checks it, with `{log_time}`, `{log_level}` and `{log_namespace}` as known names, and no
+/// positional field may go past the arguments given. `fmt::runtime(s)` passes a format known
+/// only at run time: a mismatch then shows in the line instead.
 template <class... Args>
-using LogFormat = fmt::basic_format_string<char, fmt::type_identity_t<Args>..., detail::log_args::time_arg,
-                                           detail::log_args::level_arg, detail::log_args::namespace_arg>;
+class BasicLogFormat {
+public:
+  template <class S>
+    requires std::is_convertible_v<const S&, std::string_view>
+  consteval BasicLogFormat(const S& format) : text_(std::string_view(format)), checked_(true) {
+    [[maybe_unused]] const fmt::basic_format_string<char, Args..., detail::log_args::time_arg,
+                                                    detail::log_args::level_arg, detail::log_args::namespace_arg>
+        fmt_check(format);
+    if (detail::positional_args_used(std::string_view(format)) > sizeof...(Args)) {
+      detail::log_format_uses_more_positional_arguments_than_given();
+    }
+  }
+  BasicLogFormat(fmt::basic_runtime<char> format) noexcept : text_(format.str), checked_(false) {}
+
+  fmt::string_view get() const noexcept { return text_; }
+  /// True when the format was checked at compile time.
+  bool checked() const noexcept { return checked_; }
+
+private:
+  fmt::string_view text_;
+  bool checked_;
+};
+
+template <class... Args>
+using LogFormat = BasicLogFormat<fmt::type_identity_t<Args>...>;
 
 /// Logs under a namespace (txaio's `ILogger`). Cheap to copy. Every method is `noexcept`.
 /// Arguments are fmt's: positional, `fmt::arg("times", 42)` or `"times"_a = 42`.
@@ -197,69 +278,78 @@ public:
 
   template <class... Args>
   void critical(LogFormat<Args...> format, Args&&... args) const noexcept {
-    if (enabled(LogLevel::critical)) log(LogLevel::critical, format, nullptr, args...);
+    if (enabled(LogLevel::critical)) log(LogLevel::critical, format, args...);
   }
   template <class... Args>
   void critical(LogCategory category, Args&&... args) const noexcept {
-    if (enabled(LogLevel::critical)) log(LogLevel::critical, {}, &category, args...);
+    if (enabled(LogLevel::critical)) log(LogLevel::critical, category, args...);
   }
   template <class... Args>
   void error(LogFormat<Args...> format, Args&&... args) const noexcept {
-    if (enabled(LogLevel::error)) log(LogLevel::error, format, nullptr, args...);
+    if (enabled(LogLevel::error)) log(LogLevel::error, format, args...);
   }
   template <class... Args>
   void error(LogCategory category, Args&&... args) const noexcept {
-    if (enabled(LogLevel::error)) log(LogLevel::error, {}, &category, args...);
+    if (enabled(LogLevel::error)) log(LogLevel::error, category, args...);
   }
   template <class... Args>
   void warn(LogFormat<Args...> format, Args&&... args) const noexcept {
-    if (enabled(LogLevel::warn)) log(LogLevel::warn, format, nullptr, args...);
+    if (enabled(LogLevel::warn)) log(LogLevel::warn, format, args...);
   }
   template <class... Args>
   void warn(LogCategory category, Args&&... args) const noexcept {
-    if (enabled(LogLevel::warn)) log(LogLevel::warn, {}, &category, args...);
+    if (enabled(LogLevel::warn)) log(LogLevel::warn, category, args...);
   }
   template <class... Args>
   void info(LogFormat<Args...> format, Args&&... args) const noexcept {
-    if (enabled(LogLevel::info)) log(LogLevel::info, format, nullptr, args...);
+    if (enabled(LogLevel::info)) log(LogLevel::info, format, args...);
   }
   template <class... Args>
   void info(LogCategory category, Args&&... args) const noexcept {
-    if (enabled(LogLevel::info)) log(LogLevel::info, {}, &category, args...);
+    if (enabled(LogLevel::info)) log(LogLevel::info, category, args...);
   }
   template <class... Args>
   void debug(LogFormat<Args...> format, Args&&... args) const noexcept {
-    if (enabled(LogLevel::debug)) log(LogLevel::debug, format, nullptr, args...);
+    if (enabled(LogLevel::debug)) log(LogLevel::debug, format, args...);
   }
   template <class... Args>
   void debug(LogCategory category, Args&&... args) const noexcept {
-    if (enabled(LogLevel::debug)) log(LogLevel::debug, {}, &category, args...);
+    if (enabled(LogLevel::debug)) log(LogLevel::debug, category, args...);
   }
   template <class... Args>
   void trace(LogFormat<Args...> format, Args&&... args) const noexcept {
-    if (enabled(LogLevel::trace)) log(LogLevel::trace, format, nullptr, args...);
+    if (enabled(LogLevel::trace)) log(LogLevel::trace, format, args...);
   }
   template <class... Args>
   void trace(LogCategory category, Args&&... args) const noexcept {
-    if (enabled(LogLevel::trace)) log(LogLevel::trace, {}, &category, args...);
+    if (enabled(LogLevel::trace)) log(LogLevel::trace, category, args...);
   }
 
   /// Logs at `level`, chosen at run time.
   template <class... Args>
   void emit(LogLevel level, LogFormat<Args...> format, Args&&... args) const noexcept {
-    if (enabled(level)) log(level, format, nullptr, args...);
+    if (enabled(level)) log(level, format, args...);
   }
   template <class... Args>
   void emit(LogLevel level, LogCategory category, Args&&... args) const noexcept {
-    if (enabled(level)) log(level, {}, &category, args...);
+    if (enabled(level)) log(level, category, args...);
   }
 
 private:
-  template <class... Args>
-  void log(LogLevel level, fmt::string_view format, const LogCategory* category, Args&... args) const noexcept {
+  template <class F, class... Args>
+  void log(LogLevel level, const F& format, Args&... args) const noexcept {
     using namespace fmt::literals;
+    fmt::string_view text;
+    bool checked = false;
+    const LogCategory* category = nullptr;
+    if constexpr (std::is_same_v<F, LogCategory>) {
+      category = &format;
+    } else {
+      text = format.get();
+      checked = format.checked();
+    }
     detail::LogRecord record{{}, level, ns_};
-    detail::vlog(record, format, category, sizeof...(Args),
+    detail::vlog(record, text, checked, category, sizeof...(Args),
                  fmt::make_format_args(args..., "log_time"_a = record.time, "log_level"_a = record.level,
                                        "log_namespace"_a = record.log_namespace));
   }
