@@ -210,12 +210,14 @@ public:
         forget_waiting(b);
         notify(BatchEventKind::cancel, bucket, 0, timer);
         release_bucket(b);
+        --timers_;
         timer.cancel();
       }
     } else if (bucket.live == 0 && !bucket.running) {
       // A bucket between chunks lost its last pending call.
       DelayedCall timer = bucket.timer;
       notify(BatchEventKind::cancel, bucket, bucket.chunk, timer);
+      --timers_;
       timer.cancel();
       finish_bucket(b);
     }
@@ -231,6 +233,7 @@ public:
     Bucket& bucket = buckets_[b];  // a deque: stays put while calls open buckets
     const DelayedCall fired = bucket.timer;
     bucket.timer = DelayedCall{};
+    --timers_;
     if (bucket.chunks == 0) {
       forget_waiting(b);
       const std::uint64_t n = bucket.live;
@@ -301,6 +304,7 @@ public:
     cached_key_ = no_key;
     pending_ = 0;
     chunking_ = 0;
+    timers_ = 0;
   }
 
   Loop& loop() const noexcept { return *loop_; }
@@ -310,6 +314,7 @@ public:
   std::size_t pending_count() const noexcept { return pending_; }
   std::size_t waiting_buckets() const noexcept { return waiting_.size(); }
   std::size_t chunking_buckets() const noexcept { return chunking_; }
+  std::size_t underlying_timers() const noexcept { return timers_; }
 
   std::size_t bytes_reserved() const noexcept {
     return blocks_.capacity() * sizeof(std::unique_ptr<Node[]>) + blocks_.size() * block_size * sizeof(Node) +
@@ -413,6 +418,7 @@ private:
       release_bucket(b);
       throw;
     }
+    ++timers_;
     notify(BatchEventKind::schedule, bucket, 0, bucket.timer);
     return b;
   }
@@ -428,6 +434,7 @@ private:
     const std::int64_t now = loop_->now().count();
     bucket.timer =
         loop_->schedule(nanoseconds(target > now ? target - now : 0), Callback(FireBucket{this, b, bucket.gen}));
+    ++timers_;
     notify(BatchEventKind::schedule, bucket, bucket.chunk, bucket.timer);
   }
 
@@ -518,6 +525,7 @@ private:
 
   std::size_t pending_ = 0;
   std::size_t chunking_ = 0;
+  std::size_t timers_ = 0;  // loop timers pending
   BatchObserver observer_;
 };
 
@@ -573,9 +581,7 @@ nanoseconds BatchedTimer::key_for(nanoseconds due) const noexcept { return nanos
 std::size_t BatchedTimer::pending_count() const noexcept { return impl_->pending_count(); }
 std::size_t BatchedTimer::waiting_buckets() const noexcept { return impl_->waiting_buckets(); }
 std::size_t BatchedTimer::chunking_buckets() const noexcept { return impl_->chunking_buckets(); }
-std::size_t BatchedTimer::underlying_timers() const noexcept {
-  return impl_->waiting_buckets() + impl_->chunking_buckets();
-}
+std::size_t BatchedTimer::underlying_timers() const noexcept { return impl_->underlying_timers(); }
 std::size_t BatchedTimer::bytes_reserved() const noexcept { return impl_->bytes_reserved(); }
 void BatchedTimer::set_observer(BatchObserver observer) { impl_->set_observer(std::move(observer)); }
 

@@ -105,8 +105,8 @@ struct BatchEvent {
   std::uint64_t timer_id; ///< `DelayedCall::id()` of the loop timer
 };
 
-/// Receives a batched timer's events, synchronously, on the loop's thread. Exceptions it
-/// throws are ignored.
+/// Receives a batched timer's events, synchronously, on the loop's thread. It must not call
+/// into the batched timer; exceptions it throws are ignored.
 using BatchObserver = std::function<void(const BatchEvent&)>;
 
 /// A set of buckets on one loop (see the header comment for the contract). Movable, not
@@ -154,9 +154,11 @@ public:
   std::size_t pending_count() const noexcept;
   /// Buckets with pending calls whose loop timer has not fired yet.
   std::size_t waiting_buckets() const noexcept;
-  /// Buckets that fired and still have chunks with pending calls to run.
+  /// Buckets that fired and still have chunks with pending calls to run (also the bucket
+  /// whose chunk is running right now).
   std::size_t chunking_buckets() const noexcept;
-  /// Loop timers this batched timer has pending: `waiting_buckets() + chunking_buckets()`.
+  /// Loop timers this batched timer has pending: one per waiting or chunking bucket, so
+  /// `waiting_buckets() + chunking_buckets()`, less the bucket whose chunk is running now.
   std::size_t underlying_timers() const noexcept;
   /// Bytes held by the timer's own structures (capacity included; heap-stored callables not).
   std::size_t bytes_reserved() const noexcept;
