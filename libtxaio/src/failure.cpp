@@ -61,11 +61,8 @@ void describe(const std::exception_ptr& error, std::string& type_name, std::stri
   }
 }
 
-// Not inlined, so the stack it captures starts at a known depth: skipping this function and
-// `create_failure` leaves the caller of `create_failure` on top.
-[[gnu::noinline]] boost::stacktrace::stacktrace capture_stack() noexcept {
-  return boost::stacktrace::stacktrace(2, max_frames);
-}
+// Keeps the calling function's frame on the stack by forbidding a tail call to `make_failure`.
+inline void keep_frame() noexcept { asm volatile("" ::: "memory"); }
 
 const detail::FailureData& empty_data() noexcept {
   static const detail::FailureData data{};
@@ -84,22 +81,32 @@ std::size_t Failure::frame_count() const noexcept { return data_ ? data_->trace.
 
 void Failure::rethrow() const { std::rethrow_exception(exception()); }
 
-[[gnu::noinline]] Failure create_failure(std::exception_ptr error) {
-  if (!error) throw std::invalid_argument("txaio::create_failure: the std::exception_ptr is empty (no exception)");
+// Not inlined, and its callers below neither inline it nor tail-call it, so the depth to skip
+// is known: its own frame plus `skip`.
+[[gnu::noinline]] Failure detail::make_failure(std::exception_ptr error, std::size_t skip) {
   auto data = std::make_shared<detail::FailureData>();
-  data->trace = capture_stack();
+  data->trace = boost::stacktrace::stacktrace(skip + 1, max_frames);
   describe(error, data->type_name, data->message);
   data->error = std::move(error);
   return Failure(std::move(data));
 }
 
-Failure create_failure() {
+[[gnu::noinline]] Failure create_failure(std::exception_ptr error) {
+  if (!error) throw std::invalid_argument("txaio::create_failure: the std::exception_ptr is empty (no exception)");
+  Failure failure = detail::make_failure(std::move(error), 1);
+  keep_frame();
+  return failure;
+}
+
+[[gnu::noinline]] Failure create_failure() {
   std::exception_ptr error = std::current_exception();
   if (!error) {
     throw UsageError("txaio::create_failure(): no exception is being handled; call it inside a catch block, "
                      "or pass the exception (or a std::exception_ptr)");
   }
-  return create_failure(std::move(error));
+  Failure failure = detail::make_failure(std::move(error), 1);
+  keep_frame();
+  return failure;
 }
 
 std::string failure_message(const Failure& failure) noexcept {

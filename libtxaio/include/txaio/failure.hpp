@@ -20,8 +20,12 @@
 
 namespace txaio {
 
+class Failure;
+
 namespace detail {
 struct FailureData;
+/// Creates a failure, capturing the stack above `skip` frames of txaio's own.
+Failure make_failure(std::exception_ptr error, std::size_t skip);
 }  // namespace detail
 
 /// One frame of the stack captured when a failure was created.
@@ -71,7 +75,7 @@ public:
 
 private:
   explicit Failure(std::shared_ptr<const detail::FailureData> data) noexcept : data_(std::move(data)) {}
-  friend Failure create_failure(std::exception_ptr error);
+  friend Failure detail::make_failure(std::exception_ptr error, std::size_t skip);
   friend std::vector<StackFrame> failure_traceback(const Failure& failure) noexcept;
   friend std::string failure_format_traceback(const Failure& failure) noexcept;
 

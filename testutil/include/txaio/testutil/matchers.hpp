@@ -131,7 +131,7 @@ public:
     *listener << "which is resolved with " << ::testing::PrintToString(state->value());
     ::testing::StringMatchResultListener inner_listener;
     const bool ok = m.MatchAndExplain(state->value(), &inner_listener);
-    if (!ok) {
+    if (!ok && listener->IsInterested()) {
       *listener << ", and the value ";
       m.DescribeNegationTo(listener->stream());
     }
