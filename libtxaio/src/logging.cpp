@@ -3,7 +3,9 @@
 #include <fmt/chrono.h>
 
 #include <algorithm>
+#include <cstring>
 #include <ctime>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <ostream>
@@ -96,42 +98,59 @@ std::chrono::system_clock::time_point log_clock_now() noexcept {
   return std::chrono::system_clock::now();
 }
 
-void put_digits(fmt::memory_buffer& out, unsigned value, int width) {
-  char digits[10];
+// Writes `value` as exactly `width` decimal digits at `out`.
+void put_digits(char* out, unsigned value, int width) noexcept {
   for (int i = width - 1; i >= 0; --i) {
-    digits[i] = static_cast<char>('0' + value % 10);
+    out[i] = static_cast<char>('0' + value % 10);
     value /= 10;
   }
-  out.append(digits, digits + width);
 }
 
-// YYYY-MM-DDTHH:MM:SS.ffffff+0000
+// YYYY-MM-DDTHH:MM:SS.ffffff+0000. The part up to the seconds is kept per thread and redone
+// only when the second changes.
 void write_iso_time(fmt::memory_buffer& out, std::chrono::system_clock::time_point time) {
   using namespace std::chrono;
+  struct SecondCache {
+    std::int64_t second = std::numeric_limits<std::int64_t>::min();
+    char text[40] = {};  // "YYYY-MM-DDTHH:MM:SS."; a year outside 0..9999 takes more digits
+    std::size_t size = 0;
+  };
+  thread_local SecondCache cache;
   const auto us = floor<microseconds>(time);
-  const auto day = floor<days>(us);
-  const year_month_day ymd{day};
-  const hh_mm_ss<microseconds> hms{us - day};
-  const int year = static_cast<int>(ymd.year());
-  if (year >= 0 && year <= 9999) {
-    put_digits(out, static_cast<unsigned>(year), 4);
-  } else {
-    fmt::format_to(fmt::appender(out), "{}", year);
+  const auto secs = floor<seconds>(us);
+  if (secs.time_since_epoch().count() != cache.second) {
+    const auto day = floor<days>(secs);
+    const year_month_day ymd{day};
+    const hh_mm_ss<seconds> hms{secs - day};
+    const int year = static_cast<int>(ymd.year());
+    std::size_t n = 0;
+    if (year >= 0 && year <= 9999) {
+      put_digits(cache.text, static_cast<unsigned>(year), 4);
+      n = 4;
+    } else {
+      n = fmt::format_to_n(cache.text, 12, "{}", year).size;
+    }
+    char* p = cache.text + n;
+    p[0] = '-';
+    put_digits(p + 1, static_cast<unsigned>(ymd.month()), 2);
+    p[3] = '-';
+    put_digits(p + 4, static_cast<unsigned>(ymd.day()), 2);
+    p[6] = 'T';
+    put_digits(p + 7, static_cast<unsigned>(hms.hours().count()), 2);
+    p[9] = ':';
+    put_digits(p + 10, static_cast<unsigned>(hms.minutes().count()), 2);
+    p[12] = ':';
+    put_digits(p + 13, static_cast<unsigned>(hms.seconds().count()), 2);
+    p[15] = '.';
+    cache.size = n + 16;
+    cache.second = secs.time_since_epoch().count();
   }
-  out.push_back('-');
-  put_digits(out, static_cast<unsigned>(ymd.month()), 2);
-  out.push_back('-');
-  put_digits(out, static_cast<unsigned>(ymd.day()), 2);
-  out.push_back('T');
-  put_digits(out, static_cast<unsigned>(hms.hours().count()), 2);
-  out.push_back(':');
-  put_digits(out, static_cast<unsigned>(hms.minutes().count()), 2);
-  out.push_back(':');
-  put_digits(out, static_cast<unsigned>(hms.seconds().count()), 2);
-  out.push_back('.');
-  put_digits(out, static_cast<unsigned>(hms.subseconds().count()), 6);
-  constexpr std::string_view utc = "+0000";
-  out.append(utc.data(), utc.data() + utc.size());
+  char text[sizeof cache.text + 11];
+  std::memcpy(text, cache.text, cache.size);
+  char* p = text + cache.size;
+  put_digits(p, static_cast<unsigned>((us - secs).count()), 6);
+  std::memcpy(p + 6, "+0000", 5);
+  out.append(text, p + 11);
 }
 
 std::shared_ptr<const std::string> find_category(std::string_view key) {
@@ -251,6 +270,7 @@ LogSink::LogSink(std::ostream& out) {
 void start_logging(LogSink out, std::string_view level) { start_logging(std::move(out), parse_log_level(level)); }
 
 void start_logging(LogSink out, LogLevel level) {
+  if (!out) throw std::invalid_argument("txaio::start_logging: empty sink: pass a FILE*, an ostream or a callable");
   if (static_cast<std::size_t>(level) >= std::size(level_names)) {
     throw std::invalid_argument(fmt::format("txaio: invalid log level {}; valid levels are {}",
                                             static_cast<unsigned>(level), valid_levels));

@@ -402,6 +402,7 @@ TEST_F(LoggingTest, StartLoggingWithAnInvalidLevelIsAnErrorEvenAfterLoggingStart
   EXPECT_EQ(txaio::get_global_log_level(), LogLevel::warn);
   EXPECT_THROW(txaio::start_logging(sink, "Debug"), std::invalid_argument);
   EXPECT_THROW(txaio::start_logging(sink, static_cast<LogLevel>(42)), std::invalid_argument);
+  EXPECT_THROW(txaio::start_logging(txaio::LogSink(), "info"), std::invalid_argument);
   EXPECT_EQ(txaio::get_global_log_level(), LogLevel::warn);
   txaio::detail::reset_logging();
 }

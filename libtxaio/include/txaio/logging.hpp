@@ -19,6 +19,11 @@
 /// A call below the active level costs one relaxed atomic load: its arguments are not
 /// formatted and nothing is allocated. A log call never throws: a format that does not match
 /// its arguments still produces a line, showing the format and the error.
+///
+/// The first argument is always a format, as with `fmt::print`: log a computed string with
+/// `log.critical("{}", txaio::failure_format_traceback(f))`, a computed format with
+/// `fmt::runtime(text)`. Log lines from library code go through the same loggers, so one
+/// `start_logging` collects them all.
 
 #include <fmt/format.h>
 
@@ -98,8 +103,9 @@ private:
 };
 
 /// Begins logging to `out` at `level` (txaio's `start_logging`). The first call wins: later
-/// calls change nothing, but an invalid level name is `std::invalid_argument` naming the valid
-/// levels even then. Before any sink is chosen, lines at `warn` and more severe go to stderr.
+/// calls change nothing, but an invalid level (naming the valid ones) or an empty sink is
+/// `std::invalid_argument` even then. Before any sink is chosen, lines at `warn` and more
+/// severe go to stderr (as Python's logging does with no handler).
 void start_logging(LogSink out = LogSink(stdout), std::string_view level = "info");
 void start_logging(LogSink out, LogLevel level);
 
