@@ -439,7 +439,12 @@ int run_cli(std::span<const std::string> args, std::ostream& out, std::ostream& 
       case Status::failed:
         if (set.update) {
           try {
-            write_file(item.path, rewrite_expectations(item.text, *o.scenario, o.compared, options.tolerance_ns));
+            const std::string rewritten = rewrite_expectations(item.text, *o.scenario, o.compared, options.tolerance_ns);
+            write_file(item.path, rewritten);
+            // The report shows the file as it is now.
+            o.scenario = parse_scenario(rewritten, o.name);
+            o.comparison = compare(*o.scenario, o.compared, options.tolerance_ns);
+            o.status = o.comparison.passed ? Status::passed : Status::failed;
             ++updated;
             ++passed;
             text = fmt::format("UPDATED  {}  ({} expect lines)\n", o.name, o.compared.size());
@@ -485,9 +490,7 @@ int run_cli(std::span<const std::string> args, std::ostream& out, std::ostream& 
   summary += fmt::format(" in {:.2f} s\n", elapsed());
   out << summary;
   if (!write_outputs(outcomes) || write_failed) return exit_usage;
-  if (nondeterministic > 0) return exit_nondeterministic;
-  if (failed > 0 || errors > 0) return exit_failed;
-  return exit_passed;
+  return exit_code_for(outcomes);
 }
 
 }  // namespace txaio::replay

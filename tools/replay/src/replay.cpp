@@ -19,6 +19,43 @@ std::string_view to_string(Status status) noexcept {
   return "?";
 }
 
+std::optional<std::string> determinism_difference(const RunResult& first, const RunResult& second) {
+  const std::uint64_t h1 = event_hash(first.events);
+  const std::uint64_t h2 = event_hash(second.events);
+  if (h1 == h2 && first.events == second.events && first.failure == second.failure) return std::nullopt;
+  const auto& a = first.events;
+  const auto& b = second.events;
+  std::size_t i = 0;
+  while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
+  auto at = [i](const std::vector<Event>& v) { return i < v.size() ? format_event(v[i]) : std::string("(no more events)"); };
+  std::string out = fmt::format(
+      "determinism check failed: run 1 observed {} events (hash {:016x}), run 2 observed {} (hash {:016x})",
+      a.size(), h1, b.size(), h2);
+  if (i < a.size() || i < b.size()) {
+    out += fmt::format("; first difference at event {}:\n  run 1: {}\n  run 2: {}", i + 1, at(a), at(b));
+  } else {
+    out += fmt::format(";\n  run 1 stopped: {}\n  run 2 stopped: {}", first.failure.value_or("normally"),
+                       second.failure.value_or("normally"));
+  }
+  return out;
+}
+
+int exit_code_for(std::span<const Outcome> outcomes) noexcept {
+  bool failed = false, nondeterministic = false;
+  for (const Outcome& o : outcomes) {
+    switch (o.status) {
+      case Status::parse_error: return exit_usage;
+      case Status::nondeterministic: nondeterministic = true; break;
+      case Status::failed:
+      case Status::run_error: failed = true; break;
+      case Status::passed:
+      case Status::not_run: break;
+    }
+  }
+  if (nondeterministic) return exit_nondeterministic;
+  return failed ? exit_failed : exit_passed;
+}
+
 Outcome replay_scenario(Scenario scenario, const ReplayOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   Outcome out;
@@ -39,18 +76,9 @@ Outcome replay_scenario(Scenario scenario, const ReplayOptions& options) {
     RunOptions quiet = options.run;
     quiet.progress = nullptr;
     const RunResult again = run_scenario(scenario, quiet);
-    const std::uint64_t hash2 = event_hash(again.events);
-    if (hash2 != out.hash || again.failure != out.run.failure) {
-      const auto& a = out.run.events;
-      const auto& b = again.events;
-      std::size_t i = 0;
-      while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
-      auto at = [i](const std::vector<Event>& v) { return i < v.size() ? format_event(v[i]) : std::string("(end)"); };
+    if (auto difference = determinism_difference(out.run, again)) {
       out.status = Status::nondeterministic;
-      out.message = fmt::format(
-          "determinism check failed: run 1 observed {} events (hash {:016x}), run 2 observed {} (hash {:016x}); "
-          "first difference at event {}:\n  run 1: {}\n  run 2: {}",
-          a.size(), out.hash, b.size(), hash2, i + 1, at(a), at(b));
+      out.message = std::move(*difference);
     }
   }
   out.scenario = std::move(scenario);

@@ -250,7 +250,7 @@ private:
   const Token& need(std::size_t n, std::string_view what) const {
     if (tokens_.size() <= n) {
       const Token& last = tokens_.back();
-      fail(line_, last.col + last.raw.size(), fmt::format("missing {} after {}", what, show(last.raw)));
+      fail(line_, last.col + last.raw.size(), fmt::format("missing {}: expected it after {}", what, show(last.raw)));
     }
     return tokens_[n];
   }
@@ -302,7 +302,7 @@ private:
   void parse_seed() {
     const Token& d = tokens_[0];
     before_ops(d);
-    if (scenario_.seed) fail(d, fmt::format("duplicate 'seed': already set on line {}", seed_line_));
+    if (scenario_.seed) fail(d, fmt::format("duplicate 'seed' (already set on line {}): expected one seed line", seed_line_));
     scenario_.seed = parse_u64(need(1, "seed value (an unsigned 64-bit integer)"), "seed");
     seed_line_ = line_;
     expect_end(2, "after the seed");
@@ -311,7 +311,7 @@ private:
   void parse_ties() {
     const Token& d = tokens_[0];
     before_ops(d);
-    if (scenario_.ties) fail(d, fmt::format("duplicate 'ties': already set on line {}", ties_line_));
+    if (scenario_.ties) fail(d, fmt::format("duplicate 'ties' (already set on line {}): expected one ties line", ties_line_));
     const Token& v = need(1, "ties policy (fifo, lifo or random)");
     if (v.raw == "fifo") {
       scenario_.ties = sim::Ties::fifo;
@@ -331,7 +331,7 @@ private:
     const Token& name = need(1, "batched timer name");
     decl.name = parse_id(name, "batched timer name");
     if (const auto i = scenario_.find_batched(decl.name)) {
-      fail(name, fmt::format("duplicate batched timer {}: already declared on line {}", show(decl.name),
+      fail(name, fmt::format("duplicate batched timer {} (already declared on line {}): expected a new name", show(decl.name),
                              scenario_.batched[*i].line));
     }
     bool has_bucket = false, has_chunk = false, has_never_early = false;
@@ -343,9 +343,9 @@ private:
         fail(t, fmt::format("unexpected {}: expected bucket=<duration>, chunk=<count> or never_early=0|1", show(t.raw)));
       }
       const Token value{t.raw.substr(eq + 1), t.col + eq + 1, false};
-      if (value.raw.empty()) fail(t, fmt::format("missing value after '{}='", key));
+      if (value.raw.empty()) fail(t, fmt::format("missing value after '{}=': expected e.g. bucket=1 or chunk=100", key));
       auto once = [&](bool& seen) {
-        if (seen) fail(t, fmt::format("duplicate option '{}' for batched timer {}", key, show(decl.name)));
+        if (seen) fail(t, fmt::format("duplicate option '{}' for batched timer {}: expected each option once", key, show(decl.name)));
         seen = true;
       };
       if (key == "bucket") {
@@ -422,7 +422,7 @@ private:
         }
         const Token value{t.raw.substr(eq + 1), t.col + eq + 1, t.quoted};
         if (key == "via") {
-          if (has_via) fail(t, "duplicate option 'via'");
+          if (has_via) fail(t, "duplicate option 'via': expected each option once");
           has_via = true;
           const std::string name = parse_id(value, "batched timer name");
           call.via = scenario_.find_batched(name);
@@ -432,7 +432,7 @@ private:
                                     show(name), declared_batched_names()));
           }
         } else {
-          if (has_raise) fail(t, "duplicate option 'raise'");
+          if (has_raise) fail(t, "duplicate option 'raise': expected each option once");
           has_raise = true;
           std::string message = token_value(value);
           if (message.empty()) fail(value, "empty raise= message: expected the text the callback throws");
@@ -441,7 +441,7 @@ private:
       }
       const auto [it, inserted] = call_index_.try_emplace(call.id, static_cast<std::uint32_t>(scenario_.calls.size()));
       if (!inserted) {
-        fail(id, fmt::format("duplicate id {}: already declared on line {}", show(call.id),
+        fail(id, fmt::format("duplicate id {} (already declared on line {}): expected a new id", show(call.id),
                              scenario_.calls[it->second].line));
       }
       o.kind = OpKind::call_later;
@@ -475,7 +475,7 @@ private:
 
   void parse_run() {
     const Token& d = tokens_[0];
-    if (scenario_.run_ns) fail(d, fmt::format("duplicate 'run': already given on line {}", scenario_.run_line));
+    if (scenario_.run_ns) fail(d, fmt::format("duplicate 'run' (already given on line {}): expected one run line", scenario_.run_line));
     const Token& tt = need(1, "run time (e.g. 'run 20')");
     const std::int64_t t = parse_time_token(tt, "run time");
     if (t < last_at_ns_) {
@@ -545,7 +545,7 @@ private:
       e.event.kind = EventKind::batch_error;
       e.event.id = parse_id(need(3, "batched timer name"), "batched timer name");
       const std::uint64_t count = parse_u64(need(4, "message count"), "message count");
-      if (count > static_cast<std::uint64_t>(int64_max)) fail(tokens_[4], "message count is out of range");
+      if (count > static_cast<std::uint64_t>(int64_max)) fail(tokens_[4], "message count is out of range: expected a count below 2^63");
       e.event.value = static_cast<std::int64_t>(count);
       n = 5;
     } else {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,6 +61,16 @@ struct Outcome {
   double seconds = 0;
   std::int64_t tolerance_ns = 0;
 };
+
+/// Where two runs of one scenario differ (events or how they stopped), for
+/// `--check-determinism`: nullopt when they agree, else a report naming both hashes and the
+/// first differing event.
+std::optional<std::string> determinism_difference(const RunResult& first, const RunResult& second);
+
+/// The exit code for a set of verdicts: `exit_usage` if a file did not parse, else
+/// `exit_nondeterministic` if a determinism check failed, else `exit_failed` if an expectation
+/// failed or a run stopped early, else `exit_passed`.
+int exit_code_for(std::span<const Outcome> outcomes) noexcept;
 
 /// Runs and judges a parsed scenario.
 Outcome replay_scenario(Scenario scenario, const ReplayOptions& options);

@@ -1,0 +1,178 @@
+// The recorder: a loop's events written as a scenario, replayed by txaio-replay's runner.
+#include "txaio/sim/recorder.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <gtest/gtest.h>
+#include <rapidcheck.h>
+#include <rapidcheck/gtest.h>
+
+#include <chrono>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "txaio/asio_loop.hpp"
+#include "txaio/batched_timer.hpp"
+#include "txaio/errors.hpp"
+#include "txaio/replay/replay.hpp"
+#include "txaio/sim/loop.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using txaio::replay::Status;
+
+// Advances, carrying on past exceptions from callbacks (they are part of the recording).
+void advance_to(txaio::sim::Loop& loop, txaio::nanoseconds t) {
+  for (;;) {
+    try {
+      loop.advance_to(t);
+      return;
+    } catch (const std::exception&) {
+    }
+  }
+}
+
+TEST(Recorder, WritesTheScenarioFormat) {
+  txaio::sim::Loop loop;
+  loop.advance(2s);  // the recording starts at loop time 2: scenario time 0
+  txaio::sim::Recorder recorder(loop, "unit test");
+  loop.call_later(1.5, [] {});
+  auto doomed = loop.call_later(3, [] {});
+  loop.call_later(500ms, [&] { loop.call_later(250ms, [] { throw std::runtime_error("bad # thing"); }); });
+  advance_to(loop, 2600ms);
+  doomed.cancel();
+  doomed.cancel();  // a second cancel is no event
+  advance_to(loop, 4s);
+  recorder.stop();
+  loop.call_later(1, [] {});  // after stop: not recorded
+  EXPECT_EQ(recorder.call_count(), 4u);
+  EXPECT_EQ(recorder.str(),
+            "txaio-scenario 1\n"
+            "# Recorded by txaio::sim::Recorder: unit test\n"
+            "# 4 calls; times in seconds from the start of the recording.\n"
+            "# The expect lines are what really happened; replaying shows where the model differs.\n"
+            "at 0 call_later t1 1.5\n"
+            "at 0 call_later t2 3\n"
+            "at 0 call_later t3 0.5\n"
+            "at 0.5 call_later t4 0.25 raise=\"bad # thing\"\n"
+            "at 0.6 cancel t2\n"
+            "run 2\n"
+            "expect 0.5 fire t3\n"
+            "expect 0.75 error t4 \"bad # thing\"\n"
+            "expect 1.5 fire t1\n");
+}
+
+TEST(Recorder, RecordingReplaysExactlyOnTheVirtualClock) {
+  txaio::sim::Loop loop;
+  txaio::sim::Recorder recorder(loop);
+  for (int i = 0; i < 20; ++i) {
+    loop.call_later(std::chrono::milliseconds(37 * i % 300), [&loop, i] {
+      if (i % 3 == 0) loop.call_later(std::chrono::milliseconds(i), [] {});
+      if (i % 7 == 0) throw std::runtime_error("failure " + std::to_string(i));
+    });
+  }
+  auto later = loop.call_later(10, [] {});
+  advance_to(loop, 150ms);
+  later.cancel();
+  advance_to(loop, 1s);
+  recorder.stop();
+  const auto outcome = txaio::replay::replay_text(recorder.str(), "recorded.txs", {});
+  EXPECT_EQ(outcome.status, Status::passed) << outcome.comparison.report << outcome.message << recorder.str();
+  EXPECT_GT(outcome.compared.size(), 20u);
+}
+
+// Random top-level programs of call_later / cancel / advance, some callbacks throwing and
+// some scheduling more: the recording always replays exactly.
+RC_GTEST_PROP(Recorder, RandomProgramsRoundTrip, ()) {
+  txaio::sim::Loop loop;
+  txaio::sim::Recorder recorder(loop);
+  std::vector<txaio::DelayedCall> calls;
+  const auto steps = *rc::gen::inRange(1, 60);
+  for (int s = 0; s < steps; ++s) {
+    switch (*rc::gen::inRange(0, 4)) {
+      case 0:
+      case 1: {
+        const auto delay_us = *rc::gen::inRange<std::int64_t>(0, 2'000'000);
+        const int kind = *rc::gen::inRange(0, 3);
+        calls.push_back(loop.call_later(std::chrono::microseconds(delay_us), [&loop, kind] {
+          if (kind == 1) throw std::runtime_error("raised");
+          if (kind == 2) loop.call_later(std::chrono::microseconds(250), [] {});
+        }));
+        break;
+      }
+      case 2:
+        if (!calls.empty()) calls[*rc::gen::inRange<std::size_t>(0, calls.size())].cancel();
+        break;
+      default: advance_to(loop, loop.now() + std::chrono::microseconds(*rc::gen::inRange(0, 700'000))); break;
+    }
+  }
+  advance_to(loop, loop.now() + 1s);
+  recorder.stop();
+  const auto outcome = txaio::replay::replay_text(recorder.str(), "prop.txs", {});
+  RC_ASSERT(outcome.status == Status::passed);
+}
+
+TEST(Recorder, WatchNamesBatchedTimersLoopTimers) {
+  txaio::sim::Loop loop;
+  txaio::sim::Recorder recorder(loop);
+  auto pings = txaio::make_batched_timer(loop, 100ms, 2);
+  recorder.watch(pings, "ping");
+  for (int i = 0; i < 5; ++i) pings.call_later(250ms, [] {});
+  advance_to(loop, 1s);
+  recorder.stop();
+  const std::string text = recorder.str();
+  EXPECT_NE(text.find("at 0 call_later ping.1 0.2  # ping: bucket 0.2 s\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("call_later ping.2 0.033333333  # ping: bucket 0.2 s, chunk 2 of 3\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("expect 0.266666666 fire ping.3\n"), std::string::npos) << text;
+  EXPECT_EQ(txaio::replay::replay_text(text, "b.txs", {}).status, Status::passed);
+}
+
+TEST(Recorder, ErrorsOutsideTimersBecomeCommentsAndOddMessagesStayReadable) {
+  txaio::sim::Loop loop;
+  txaio::sim::Recorder recorder(loop);
+  auto timer = txaio::make_batched_timer(loop, 1s);
+  timer.call_later(1, [] { throw std::runtime_error(std::string("line one\nline \xff two")); });
+  loop.call_later(2, [] { throw std::runtime_error(std::string("caf\xe9\t\"quoted\"")); });
+  advance_to(loop, 3s);
+  recorder.stop();
+  const std::string text = recorder.str();
+  // The BatchError was reported through the loop, not by a timer callback.
+  EXPECT_NE(text.find("error outside a timer callback (not replayed): 1 call failed"), std::string::npos) << text;
+  const auto outcome = txaio::replay::replay_text(text, "odd.txs", {});
+  EXPECT_EQ(outcome.status, Status::passed) << outcome.message << outcome.comparison.report << text;
+}
+
+TEST(Recorder, AsioLoopRecordingParsesAndReplaysInOrder) {
+  boost::asio::io_context io;
+  txaio::AsioLoop loop(io);
+  txaio::sim::Recorder recorder(loop, "asio");
+  std::vector<int> ran;
+  loop.call_later(30ms, [&] { ran.push_back(3); });
+  loop.call_later(10ms, [&] { ran.push_back(1); });
+  auto doomed = loop.call_later(200ms, [&] { ran.push_back(99); });
+  loop.call_later(20ms, [&] {
+    ran.push_back(2);
+    doomed.cancel();
+    throw std::runtime_error("asio boom");
+  });
+  io.run();
+  recorder.stop();
+  ASSERT_EQ(ran, (std::vector<int>{1, 2, 3}));
+  const std::string text = recorder.str();
+  const auto scenario = txaio::replay::parse_scenario(text, "asio.txs");
+  ASSERT_EQ(scenario.calls.size(), 4u);
+  EXPECT_EQ(scenario.calls[3].raise, "asio boom");
+  ASSERT_EQ(scenario.expects.size(), 3u);
+  EXPECT_EQ(scenario.expects[0].event.id, "t2");
+  EXPECT_EQ(scenario.expects[1].event.kind, txaio::replay::EventKind::error);
+  EXPECT_EQ(scenario.expects[2].event.id, "t1");
+  // Real timing differs from the model by the loop's slop; the order is the model's. Replayed
+  // with a tolerance far above any slop, it passes: order and completeness, not durations.
+  txaio::replay::ReplayOptions options;
+  options.tolerance_ns = 60'000'000'000;
+  const auto outcome = txaio::replay::replay_text(text, "asio.txs", options);
+  EXPECT_EQ(outcome.status, Status::passed) << outcome.comparison.report << text;
+}
+
+}  // namespace
