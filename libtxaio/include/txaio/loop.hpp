@@ -6,7 +6,6 @@
 #include <cstdint>
 #include <exception>
 #include <string_view>
-#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -94,21 +93,21 @@ public:
   template <class D, class F, class... Args>
     requires is_delay_v<D> && std::is_invocable_v<std::decay_t<F>&, std::decay_t<Args>&...>
   DelayedCall call_later(D delay, F&& fn, Args&&... args) {
-    return schedule(to_delay(delay), bind(std::forward<F>(fn), std::forward<Args>(args)...));
+    return schedule(to_delay(delay), detail::bind_callback(std::forward<F>(fn), std::forward<Args>(args)...));
   }
 
   /// Runs `fn(args...)` on the loop soon, after work already queued, never inline.
   template <class F, class... Args>
     requires std::is_invocable_v<std::decay_t<F>&, std::decay_t<Args>&...>
   void call_soon(F&& fn, Args&&... args) {
-    post(bind(std::forward<F>(fn), std::forward<Args>(args)...));
+    post(detail::bind_callback(std::forward<F>(fn), std::forward<Args>(args)...));
   }
 
   /// As `call_soon`, from any thread.
   template <class F, class... Args>
     requires std::is_invocable_v<std::decay_t<F>&, std::decay_t<Args>&...>
   void call_soon_threadsafe(F&& fn, Args&&... args) {
-    post_threadsafe(bind(std::forward<F>(fn), std::forward<Args>(args)...));
+    post_threadsafe(detail::bind_callback(std::forward<F>(fn), std::forward<Args>(args)...));
   }
 
   /// Primitive behind `call_later`: `delay` is non-negative.
@@ -149,17 +148,6 @@ protected:
   void notify(const Event& event) noexcept;
 
 private:
-  template <class F, class... Args>
-  static Callback bind(F&& fn, Args&&... args) {
-    if constexpr (sizeof...(Args) == 0) {
-      return Callback(std::forward<F>(fn));
-    } else {
-      return Callback([f = std::forward<F>(fn), tup = std::make_tuple(std::forward<Args>(args)...)]() mutable {
-        std::apply(f, tup);
-      });
-    }
-  }
-
   std::vector<Observer*> observers_;
 };
 

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <new>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -96,6 +97,19 @@ private:
   const Ops* ops_ = nullptr;
   alignas(void*) unsigned char storage_[inline_size];
 };
+
+/// A `Callback` running `fn(args...)`, with `fn` and the arguments stored by value
+/// (txaio's `call_later(delay, fun, *args)`).
+template <class F, class... Args>
+Callback bind_callback(F&& fn, Args&&... args) {
+  if constexpr (sizeof...(Args) == 0) {
+    return Callback(std::forward<F>(fn));
+  } else {
+    return Callback([f = std::forward<F>(fn), tup = std::make_tuple(std::forward<Args>(args)...)]() mutable {
+      std::apply(f, tup);
+    });
+  }
+}
 
 }  // namespace txaio::detail
 
