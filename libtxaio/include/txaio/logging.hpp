@@ -15,6 +15,8 @@
 /// microseconds, rounded down. It is the `wall_now()` of the loop dispatching callbacks on the
 /// calling thread, else of the default loop if one is chosen, else the system clock. Under
 /// `sim::Loop` that is a fixed epoch plus virtual time, so logs are identical from run to run.
+/// (`sim::Loop` is single-threaded: while it runs, other threads that log must not rely on it
+/// as the default loop's clock.)
 ///
 /// A call below the active level costs one relaxed atomic load: its arguments are not
 /// formatted and nothing is allocated. A log call never throws: a format that does not match
@@ -68,9 +70,9 @@ struct LogLine {
   std::string_view text;     ///< the whole line: "<time> <message>\n"
 };
 
-/// Where log lines go: a `FILE*` or a `std::ostream` (not owned, must outlive their use,
-/// flushed after each line), or a callable taking the line's text (`std::string_view`, ending
-/// in '\n') or a `const LogLine&`. The sink is called with one whole line at a time under a
+/// Where log lines go: a `FILE*` (not null) or a `std::ostream` (not owned, must outlive their
+/// use, flushed after each line), or a copyable callable taking the line's text
+/// (`std::string_view`, ending in '\n') or a `const LogLine&`. The sink is called with one whole line at a time under a
 /// process-wide mutex, so lines from several threads never interleave. Exceptions escaping a
 /// sink are swallowed; a log call made from inside a sink goes to stderr. An empty `LogSink`
 /// stands for the default: stderr, `warn` and more severe only.
@@ -122,7 +124,9 @@ LogLevel get_global_log_level() noexcept;
 
 /// Registers message formats by category key (txaio's `add_log_categories`): a call carrying
 /// `log_category(key)` uses the format registered for `key`. Later registrations of a key
-/// override earlier ones. An empty key is `std::invalid_argument`.
+/// override earlier ones. An empty key is `std::invalid_argument`. A registered format is
+/// checked when used: if it does not fit the call's arguments the line shows the error and the
+/// format; a key never registered gives `[unregistered log category 'KEY']` and the arguments.
 ///
 ///     txaio::add_log_categories({{"AB1001", "Hopping {times} times."}});
 ///     log.info(txaio::log_category("AB1001"), fmt::arg("times", 42));
@@ -135,8 +139,6 @@ struct LogCategory {
 
 /// The category `key`, for `logger.info(txaio::log_category("AB1001"), args...)`.
 constexpr LogCategory log_category(std::string_view key) noexcept { return LogCategory{key}; }
-
-class Logger;
 
 namespace detail {
 
