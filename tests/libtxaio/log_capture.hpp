@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -16,6 +17,7 @@ namespace txaio::test {
 /// Every line a sink received, with its level and namespace.
 struct CapturedLine {
   LogLevel level;
+  std::chrono::system_clock::time_point time;
   std::string log_namespace;
   std::string message;
   std::string text;
@@ -27,7 +29,7 @@ protected:
     detail::reset_logging();
     set_log_sink([this](const LogLine& line) {
       std::lock_guard lock(mutex_);
-      captured_.push_back(CapturedLine{line.level, std::string(line.log_namespace), std::string(line.message),
+      captured_.push_back(CapturedLine{line.level, line.time, std::string(line.log_namespace), std::string(line.message),
                                        std::string(line.text)});
     });
   }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/io_context.hpp>
+
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -16,6 +18,7 @@
 #include <vector>
 
 #include "log_capture.hpp"
+#include "txaio/asio_loop.hpp"
 #include "txaio/config.hpp"
 #include "txaio/failure.hpp"
 #include "txaio/sim/loop.hpp"
@@ -520,6 +523,40 @@ TEST_F(LoggingTest, TheLoopDispatchingOnThisThreadGivesTheTime) {
             "2000-01-01T00:00:01.000000+0000 outside\n"
             "2000-01-01T00:00:07.000000+0000 inside the other loop\n"
             "2000-01-01T00:00:02.000000+0000 inside the default loop\n");
+}
+
+TEST_F(LoggingTest, AnAsioLoopDispatchingOnThisThreadGivesTheTimeNotTheDefaultLoop) {
+  sim::Loop virtual_default;  // its clock says 2000-01-01
+  auto guard = txaio::testutil::replace_loop(virtual_default);
+  boost::asio::io_context io;
+  txaio::AsioLoop loop(io);
+  const Logger log = txaio::make_logger("t");
+  loop.call_soon([&] { log.info("from asio"); });
+  loop.call_later(0ms, [&] { log.info("from an asio timer"); });
+  log.info("from the test body");
+  io.run();
+  const auto got = lines();
+  ASSERT_EQ(got.size(), 3U);
+  EXPECT_EQ(got[0].text, "2000-01-01T00:00:00.000000+0000 from the test body\n");
+  const auto now = std::chrono::system_clock::now();
+  for (std::size_t i = 1; i < 3; ++i) {
+    EXPECT_EQ(got[i].text.rfind("2000-", 0), std::string::npos) << got[i].text;
+    EXPECT_LE(std::chrono::abs(now - got[i].time), std::chrono::hours(1)) << got[i].text;
+  }
+}
+
+TEST_F(LoggingTest, StartLoggingDefaultsToStdoutAtInfo) {
+  txaio::detail::reset_logging();
+  const Logger log = txaio::make_logger("t");
+  ::testing::internal::CaptureStdout();
+  txaio::start_logging();
+  log.info("to stdout");
+  log.debug("not at info");
+  const std::string out = ::testing::internal::GetCapturedStdout();
+  EXPECT_EQ(txaio::get_global_log_level(), LogLevel::info);
+  txaio::detail::reset_logging();
+  EXPECT_NE(out.find(" to stdout\n"), std::string::npos) << out;
+  EXPECT_EQ(out.find("not at info"), std::string::npos) << out;
 }
 
 // ---- threads ---------------------------------------------------------------------------------
