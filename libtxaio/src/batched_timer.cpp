@@ -127,8 +127,9 @@ void throw_bad_bucket(double seconds) {
       fmt::format("make_batched_timer: bucket must be a finite duration of at least 1 ms, got {} s", seconds));
 }
 
-/// The state behind a `BatchedTimer`: a slab of call nodes (each in its bucket's intrusive
-/// list, in registration order), the buckets, and a map from key to waiting bucket.
+/// The state behind a `BatchedTimer`: the buckets (each an array of its calls in
+/// registration order, so both registering and running walk memory in order), and a map from
+/// key to the buckets still waiting for their loop timer.
 class BatchedTimerImpl : public std::enable_shared_from_this<BatchedTimerImpl> {
 public:
   BatchedTimerImpl(Loop& loop, std::int64_t bucket_ns, std::int64_t chunk_size, BatchRounding rounding)
@@ -156,73 +157,59 @@ public:
   BatchedCall schedule(nanoseconds delay, Callback fn) {
     const std::int64_t now = loop_->now().count();
     const std::int64_t key = key_for(saturating_add(nanoseconds(now), delay).count());
-    const std::uint32_t slot = alloc_node();
     std::uint32_t b = cached_bucket_;
     if (key != cached_key_) {
       b = waiting_.find(key);
-      if (b == no_slot) {
-        try {
-          b = open_bucket(key, now);
-        } catch (...) {
-          free_node(slot);
-          throw;
-        }
-      }
+      if (b == no_slot) b = open_bucket(key, now);
       cached_key_ = key;
       cached_bucket_ = b;
     }
     Bucket& bucket = buckets_[b];
-    Node& n = node(slot);
-    n.fn = std::move(fn);
-    n.bucket = b;
-    n.next = no_slot;
-    n.prev = bucket.tail;
-    if (bucket.tail != no_slot) {
-      node(bucket.tail).next = slot;
-    } else {
-      bucket.head = slot;
+    const auto index = static_cast<std::uint32_t>(bucket.calls.size());
+    if (index == no_slot) throw std::length_error("batched timer: too many calls in one bucket");
+    try {
+      // Grows by half (not double): less slack per pending call.
+      if (index == bucket.calls.capacity()) bucket.calls.reserve(std::max<std::size_t>(4, index + index / 2));
+      bucket.calls.push_back(std::move(fn));
+    } catch (...) {
+      if (bucket.live == 0) abandon_bucket(b);  // just opened for this call
+      throw;
     }
-    bucket.tail = slot;
     ++bucket.live;
     ++pending_;
-    return BatchedCall(this, slot, n.gen, key);
+    return BatchedCall(this, b, bucket.gen, index, key);
   }
 
-  bool active(std::uint32_t slot, std::uint32_t gen) const noexcept {
-    return slot < size_ && node(slot).gen == gen && static_cast<bool>(node(slot).fn);
+  bool active(std::uint32_t b, std::uint32_t gen, std::uint32_t index) const noexcept {
+    if (b >= buckets_.size()) return false;
+    const Bucket& bucket = buckets_[b];
+    return bucket.gen == gen && bucket.in_use && index >= bucket.next && index < bucket.calls.size() &&
+           static_cast<bool>(bucket.calls[index]);
   }
 
-  bool cancel(std::uint32_t slot, std::uint32_t gen) noexcept {
-    if (closed_ || !active(slot, gen)) return false;
-    Node& n = node(slot);
-    const std::uint32_t b = n.bucket;
+  bool cancel(std::uint32_t b, std::uint32_t gen, std::uint32_t index) noexcept {
+    if (closed_ || !active(b, gen, index)) return false;
     Bucket& bucket = buckets_[b];
-    ++n.gen;
     --pending_;
     --bucket.live;
-    // Destroyed last, when the books are straight: its destructor may call back in.
-    Callback dead = std::move(n.fn);
-    if (bucket.chunks == 0) {
-      unlink(bucket, slot);
-      free_node(slot);
-      if (bucket.live == 0) {
-        DelayedCall timer = bucket.timer;
+    // Destroyed last, when the books are straight: its destructor may call back in. Its
+    // empty slot stays: it keeps the others' indices, and a fired bucket's chunk boundaries.
+    Callback dead = std::move(bucket.calls[index]);
+    if (bucket.live == 0 && !bucket.running) {
+      // Its last pending call: the bucket goes, and its loop timer with it.
+      DelayedCall timer = bucket.timer;
+      notify(BatchEventKind::cancel, bucket, bucket.chunk, timer);
+      if (bucket.chunks == 0) {
         forget_waiting(b);
-        notify(BatchEventKind::cancel, bucket, 0, timer);
         release_bucket(b);
+      } else {
+        finish_bucket(b);  // between chunks: reports what earlier chunks raised
+      }
+      if (timer.id() != 0) {
         --timers_;
         timer.cancel();
       }
-    } else if (bucket.live == 0 && !bucket.running) {
-      // A bucket between chunks lost its last pending call.
-      DelayedCall timer = bucket.timer;
-      notify(BatchEventKind::cancel, bucket, bucket.chunk, timer);
-      --timers_;
-      timer.cancel();
-      finish_bucket(b);
     }
-    // Otherwise the node stays in the list as a tombstone: the bucket fired, so its split into
-    // chunks is fixed, and the chunk that reaches the node skips it.
     return true;
   }
 
@@ -234,38 +221,26 @@ public:
     const DelayedCall fired = bucket.timer;
     bucket.timer = DelayedCall{};
     --timers_;
-    if (bucket.chunks == 0) {
-      forget_waiting(b);
-      const std::uint64_t n = bucket.live;
-      bucket.chunks = static_cast<std::uint32_t>(n / chunk_size_ + (n % chunk_size_ != 0 ? 1 : 0));
-      ++chunking_;
-    }
+    if (bucket.chunks == 0) split(b);
     const std::uint32_t chunk = bucket.chunk++;
     notify(BatchEventKind::fire, bucket, chunk, fired);
+    const std::size_t end = bucket.has_bounds()
+                                ? bucket.extra->bounds[chunk + 1]
+                                : static_cast<std::size_t>(std::min<std::uint64_t>(
+                                      bucket.calls.size(), (std::uint64_t{chunk} + 1) * chunk_size_));
     bucket.running = true;
-    for (std::uint64_t taken = 0; taken < chunk_size_ && bucket.head != no_slot; ++taken) {
-      const std::uint32_t slot = bucket.head;
-      Node& n = node(slot);  // nodes never move: the slab grows by whole blocks
-      bucket.head = n.next;
-      if (bucket.head != no_slot) {
-        node(bucket.head).prev = no_slot;
-      } else {
-        bucket.tail = no_slot;
-      }
-      if (!n.fn) {  // cancelled after the bucket fired
-        free_node(slot);
-        continue;
-      }
-      ++n.gen;  // no longer pending: cancelling it now (also from inside) is a no-op
+    while (bucket.next < end) {
+      // A fired bucket takes no new calls, so its array does not move under the running call.
+      Callback& fn = bucket.calls[bucket.next++];  // no longer pending: cancelling it is a no-op
+      if (!fn) continue;                             // cancelled
       --bucket.live;
       --pending_;
       try {
-        n.fn();
+        fn();
       } catch (...) {
         record_error(bucket);
       }
-      n.fn.reset();
-      free_node(slot);
+      fn.reset();
       if (closed_) return;
     }
     bucket.running = false;
@@ -281,24 +256,16 @@ public:
   void close() noexcept {
     if (closed_) return;
     closed_ = true;
-    for (std::uint32_t b = 0; b < buckets_.size(); ++b) {
-      Bucket& bucket = buckets_[b];
+    for (Bucket& bucket : buckets_) {
       if (!bucket.in_use) continue;
       bucket.timer.cancel();
-      for (std::uint32_t slot = bucket.head; slot != no_slot;) {
-        Node& n = node(slot);
-        const std::uint32_t next = n.next;
-        if (n.fn) {
-          ++n.gen;
-          Callback dead = std::move(n.fn);
-        }
-        free_node(slot);
-        slot = next;
+      // Calls before `next` ran (one may be running right now, below us on the stack).
+      for (std::size_t i = bucket.next; i < bucket.calls.size(); ++i) {
+        Callback dead = std::move(bucket.calls[i]);
       }
-      bucket.head = bucket.tail = no_slot;
+      bucket.next = static_cast<std::uint32_t>(bucket.calls.size());
       bucket.live = 0;
       report_errors(bucket);
-      bucket.in_use = false;
     }
     waiting_.clear();
     cached_key_ = no_key;
@@ -317,36 +284,46 @@ public:
   std::size_t underlying_timers() const noexcept { return timers_; }
 
   std::size_t bytes_reserved() const noexcept {
-    return blocks_.capacity() * sizeof(std::unique_ptr<Node[]>) + blocks_.size() * block_size * sizeof(Node) +
-           buckets_.size() * sizeof(Bucket) + waiting_.bytes_reserved();
+    std::size_t bytes = buckets_.size() * sizeof(Bucket) + waiting_.bytes_reserved();
+    for (const Bucket& bucket : buckets_) {
+      bytes += bucket.calls.capacity() * sizeof(Callback);
+      if (bucket.extra != nullptr) {
+        bytes += sizeof(Extra) + bucket.extra->bounds.capacity() * sizeof(std::uint32_t) +
+                 bucket.extra->errors.capacity() * sizeof(std::string);
+      }
+    }
+    return bytes;
   }
 
   void set_observer(BatchObserver observer) { observer_ = std::move(observer); }
 
 private:
-  /// One pending call: its callable and its links in its bucket's list (or the free list).
-  struct Node {
-    Callback fn;
-    std::uint32_t gen = 0;
-    std::uint32_t next = no_slot;
-    std::uint32_t prev = no_slot;
-    std::uint32_t bucket = no_slot;
+  /// What only some buckets need: allocated on first use, kept with the slot.
+  struct Extra {
+    std::vector<std::uint32_t> bounds;  // chunk i runs calls [bounds[i], bounds[i + 1]); empty: i * chunk_size
+    std::vector<std::string> errors;    // what its calls raised, in run order
   };
-  static_assert(sizeof(Node) <= sizeof(Callback) + 16, "a pending call costs its callable plus 16 bytes");
 
   struct Bucket {
     std::int64_t key = 0;
-    std::uint32_t head = no_slot;
-    std::uint32_t tail = no_slot;
-    std::uint32_t live = 0;    // pending calls
-    std::uint32_t gen = 0;     // bumped on release, so a stale loop timer is recognised
-    std::uint32_t chunk = 0;   // the next chunk to run
-    std::uint32_t chunks = 0;  // k, decided when the bucket fires; 0 while waiting
+    std::vector<Callback> calls;         // registration order; empty once run or cancelled
+    std::unique_ptr<Extra> extra;
+    std::uint32_t live = 0;              // pending calls
+    std::uint32_t next = 0;              // the first call not yet run (or skipped)
+    std::uint32_t gen = 0;               // bumped on release, so stale handles and timers are recognised
+    std::uint32_t chunk = 0;             // the next chunk to run
+    std::uint32_t chunks = 0;            // k, decided when the bucket fires; 0 while waiting
     std::uint32_t next_free = no_slot;
     bool in_use = false;
     bool running = false;  // a chunk of it is running right now
     DelayedCall timer;     // its pending loop timer, if any
-    std::vector<std::string> errors;
+
+    bool has_bounds() const noexcept { return extra != nullptr && !extra->bounds.empty(); }
+    bool has_errors() const noexcept { return extra != nullptr && !extra->errors.empty(); }
+    Extra& ensure_extra() {
+      if (extra == nullptr) extra = std::make_unique<Extra>();
+      return *extra;
+    }
   };
 
   /// The loop timer's callable: 16 bytes, stored inline.
@@ -357,45 +334,25 @@ private:
     void operator()() const { self->fire(bucket, gen); }
   };
 
-  static constexpr std::uint32_t block_bits = 10;
-  static constexpr std::uint32_t block_size = 1u << block_bits;
-
-  Node& node(std::uint32_t slot) noexcept { return blocks_[slot >> block_bits][slot & (block_size - 1)]; }
-  const Node& node(std::uint32_t slot) const noexcept {
-    return blocks_[slot >> block_bits][slot & (block_size - 1)];
-  }
-
-  std::uint32_t alloc_node() {
-    if (free_ != no_slot) {
-      const std::uint32_t slot = free_;
-      free_ = node(slot).next;
-      return slot;
+  /// A bucket's first loop timer fired: decides its chunks from the calls pending now.
+  void split(std::uint32_t b) {
+    Bucket& bucket = buckets_[b];
+    forget_waiting(b);
+    const std::uint64_t n = bucket.live;
+    bucket.chunks = static_cast<std::uint32_t>(n / chunk_size_ + (n % chunk_size_ != 0 ? 1 : 0));
+    ++chunking_;
+    if (n == bucket.calls.size()) return;  // nothing cancelled: chunk i starts at i * chunk_size
+    // Some calls were cancelled: chunk boundaries fall on every chunk_size-th pending call.
+    std::vector<std::uint32_t>& bounds = bucket.ensure_extra().bounds;
+    bounds.reserve(bucket.chunks + 1);
+    std::uint64_t seen = 0;
+    for (std::size_t i = 0; i < bucket.calls.size(); ++i) {
+      if (!bucket.calls[i]) continue;
+      if (seen % chunk_size_ == 0) bounds.push_back(static_cast<std::uint32_t>(i));
+      ++seen;
     }
-    if (size_ == no_slot) throw std::length_error("batched timer: too many pending calls");
-    if ((size_ & (block_size - 1)) == 0) blocks_.push_back(std::make_unique<Node[]>(block_size));
-    return size_++;
-  }
-
-  void free_node(std::uint32_t slot) noexcept {
-    Node& n = node(slot);
-    n.bucket = no_slot;
-    n.prev = no_slot;
-    n.next = free_;
-    free_ = slot;
-  }
-
-  void unlink(Bucket& bucket, std::uint32_t slot) noexcept {
-    Node& n = node(slot);
-    if (n.prev != no_slot) {
-      node(n.prev).next = n.next;
-    } else {
-      bucket.head = n.next;
-    }
-    if (n.next != no_slot) {
-      node(n.next).prev = n.prev;
-    } else {
-      bucket.tail = n.prev;
-    }
+    bounds.push_back(static_cast<std::uint32_t>(bucket.calls.size()));
+    bounds.front() = 0;  // chunk 0 also skips the cancelled calls before its first
   }
 
   std::uint32_t open_bucket(std::int64_t key, std::int64_t now) {
@@ -423,6 +380,15 @@ private:
     return b;
   }
 
+  /// Closes a bucket that was opened for a call which then could not be stored.
+  void abandon_bucket(std::uint32_t b) noexcept {
+    DelayedCall timer = buckets_[b].timer;
+    forget_waiting(b);
+    release_bucket(b);
+    --timers_;
+    timer.cancel();
+  }
+
   void schedule_chunk(std::uint32_t b) {
     Bucket& bucket = buckets_[b];
     // chunk * bucket / chunks without overflow: chunk < chunks < 2^32, so neither product does.
@@ -438,17 +404,12 @@ private:
     notify(BatchEventKind::schedule, bucket, bucket.chunk, bucket.timer);
   }
 
-  /// A fired bucket has no pending call left: frees its tombstones, reports its errors.
+  /// A fired bucket has no pending call left: reports its errors and frees it.
   void finish_bucket(std::uint32_t b) noexcept {
     Bucket& bucket = buckets_[b];
-    for (std::uint32_t slot = bucket.head; slot != no_slot;) {
-      const std::uint32_t next = node(slot).next;
-      free_node(slot);
-      slot = next;
-    }
-    bucket.head = bucket.tail = no_slot;
     --chunking_;
-    std::vector<std::string> errors = std::move(bucket.errors);
+    std::vector<std::string> errors;
+    if (bucket.has_errors()) errors.swap(bucket.extra->errors);
     release_bucket(b);
     if (!errors.empty()) report(std::move(errors));
   }
@@ -460,31 +421,40 @@ private:
 
   void release_bucket(std::uint32_t b) noexcept {
     Bucket& bucket = buckets_[b];
-    bucket.head = bucket.tail = no_slot;
+    // Keep the arrays for the slot's next bucket, unless a burst left them mostly unused.
+    if (bucket.calls.capacity() > 1024 && bucket.calls.capacity() > 2 * bucket.calls.size()) {
+      std::vector<Callback>().swap(bucket.calls);
+    } else {
+      bucket.calls.clear();
+    }
+    if (bucket.extra != nullptr) {
+      bucket.extra->bounds.clear();
+      bucket.extra->errors.clear();
+    }
     bucket.live = 0;
+    bucket.next = 0;
     ++bucket.gen;
     bucket.chunk = 0;
     bucket.chunks = 0;
     bucket.in_use = false;
     bucket.running = false;
     bucket.timer = DelayedCall{};
-    bucket.errors.clear();
     bucket.next_free = free_bucket_;
     free_bucket_ = b;
   }
 
   void record_error(Bucket& bucket) noexcept {
     try {
-      bucket.errors.push_back(describe_current_exception());
+      bucket.ensure_extra().errors.push_back(describe_current_exception());
     } catch (...) {
       // Out of memory while recording: the loop still goes on.
     }
   }
 
   void report_errors(Bucket& bucket) noexcept {
-    if (bucket.errors.empty()) return;
-    std::vector<std::string> errors = std::move(bucket.errors);
-    bucket.errors.clear();
+    if (!bucket.has_errors()) return;
+    std::vector<std::string> errors;
+    errors.swap(bucket.extra->errors);
     report(std::move(errors));
   }
 
@@ -513,10 +483,6 @@ private:
   bool ms_aligned_;
   bool closed_ = false;
 
-  std::vector<std::unique_ptr<Node[]>> blocks_;
-  std::uint32_t size_ = 0;  // node slots ever handed out
-  std::uint32_t free_ = no_slot;
-
   std::deque<Bucket> buckets_;
   std::uint32_t free_bucket_ = no_slot;
   BucketMap waiting_;
@@ -541,10 +507,10 @@ std::string_view to_string(BatchEventKind kind) noexcept {
 }
 
 void BatchedCall::cancel() noexcept {
-  if (timer_ != nullptr) timer_->cancel(slot_, gen_);
+  if (timer_ != nullptr) timer_->cancel(bucket_, gen_, index_);
 }
 
-bool BatchedCall::active() const noexcept { return timer_ != nullptr && timer_->active(slot_, gen_); }
+bool BatchedCall::active() const noexcept { return timer_ != nullptr && timer_->active(bucket_, gen_, index_); }
 
 BatchedTimer::BatchedTimer(Loop& loop, nanoseconds bucket, std::int64_t chunk_size, BatchRounding rounding) {
   if (bucket < std::chrono::milliseconds(1)) {

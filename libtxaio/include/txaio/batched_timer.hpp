@@ -9,23 +9,29 @@
 /// Contract (DESIGN.md, "Batched timer"):
 /// - A call due at `due = now + delay` goes to the bucket with key `due` truncated to whole
 ///   milliseconds, then floored to a multiple of `bucket` since the loop's epoch (integer
-///   nanoseconds throughout). It fires at most one bucket early, never late. With
+///   nanoseconds throughout), as txaio does (but in ms, not whole seconds). With
 ///   `BatchRounding::never_early` the key is the first multiple of `bucket` at or after
-///   `due` instead: it fires at most one bucket late, never early.
+///   `due` (not truncated): the call never runs before its due time.
 /// - Each non-empty bucket owns one loop timer, due after `max(0, key - now)`.
 /// - When a bucket's timer fires with `n` pending calls, the calls are split in registration
 ///   order into `k = ceil(n / chunk_size)` chunks of `chunk_size`; chunk `i` runs at
 ///   `key + i * bucket / k`, each chunk on its own loop timer, so at most one timer per bucket
 ///   is pending at any time. The split is fixed when the bucket fires: cancelling a call later
 ///   does not move other calls to another chunk.
+/// - So a call runs in `[key, key + bucket)` (later only if its bucket opened after that, in
+///   the past: then at once): by default up to one bucket before or after its due time; with
+///   `never_early` at or up to two buckets after it. A bucket that is not a whole number of
+///   milliseconds can take a call due up to 1 ms past `key + bucket` (the truncation).
 /// - A cancelled call never runs, also while its bucket is being worked through in chunks.
 ///   A bucket whose calls are all cancelled cancels its loop timer.
 /// - An exception escaping a call is collected as `"<type>: <what>"`; the bucket's other
 ///   calls still run, and after its last chunk one `BatchError` carrying every message is
 ///   passed to `Loop::report_exception(..., "batched timer")` (`sim::Loop` rethrows it from
 ///   `advance`, `AsioLoop` logs it).
-/// - `call_later` and `cancel` are O(1); a pending call costs its callable (a `Callback`,
-///   24 bytes with a 16-byte inline buffer) plus 16 bytes of links.
+/// - `call_later` (amortized) and `cancel` are O(1). A bucket keeps its calls in one array
+///   in registration order, so a pending call costs its callable (a `Callback`: 24 bytes,
+///   callables of up to 16 bytes inline) plus the array's growth slack; a cancelled call's
+///   empty slot is reclaimed when its bucket is done.
 /// - Not thread-safe: use a batched timer on its loop's thread only.
 
 #include <chrono>
@@ -73,13 +79,15 @@ public:
   /// which is less than one bucket.
   nanoseconds key() const noexcept { return nanoseconds(key_); }
 
-  BatchedCall(detail::BatchedTimerImpl* timer, std::uint32_t slot, std::uint32_t gen, std::int64_t key) noexcept
-      : timer_(timer), slot_(slot), gen_(gen), key_(key) {}
+  BatchedCall(detail::BatchedTimerImpl* timer, std::uint32_t bucket, std::uint32_t gen, std::uint32_t index,
+              std::int64_t key) noexcept
+      : timer_(timer), bucket_(bucket), gen_(gen), index_(index), key_(key) {}
 
 private:
   detail::BatchedTimerImpl* timer_ = nullptr;
-  std::uint32_t slot_ = 0;
-  std::uint32_t gen_ = 0;
+  std::uint32_t bucket_ = 0;  // the bucket's slot,
+  std::uint32_t gen_ = 0;     // its generation (bumped each time the slot is reused),
+  std::uint32_t index_ = 0;   // and the call's place in it
   std::int64_t key_ = 0;
 };
 
