@@ -76,7 +76,7 @@ public:
   /// True while the call is pending (neither run nor cancelled).
   bool active() const noexcept;
   /// The key of the call's bucket (loop time): it runs at `key()` plus its chunk's offset,
-  /// which is less than one bucket.
+  /// which is less than one bucket (or at once, if that was past when its bucket opened).
   nanoseconds key() const noexcept { return nanoseconds(key_); }
 
   BatchedCall(detail::BatchedTimerImpl* timer, std::uint32_t bucket, std::uint32_t gen, std::uint32_t index,
