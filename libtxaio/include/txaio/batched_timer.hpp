@@ -41,7 +41,6 @@
 #include <functional>
 #include <memory>
 #include <string_view>
-#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -137,14 +136,7 @@ public:
   template <class D, class F, class... Args>
     requires is_delay_v<D> && std::is_invocable_v<std::decay_t<F>&, std::decay_t<Args>&...>
   BatchedCall call_later(D delay, F&& fn, Args&&... args) {
-    if constexpr (sizeof...(Args) == 0) {
-      return schedule(to_delay(delay), Callback(std::forward<F>(fn)));
-    } else {
-      return schedule(to_delay(delay),
-                      Callback([f = std::forward<F>(fn), tup = std::make_tuple(std::forward<Args>(args)...)]() mutable {
-                        std::apply(f, tup);
-                      }));
-    }
+    return schedule(to_delay(delay), detail::bind_callback(std::forward<F>(fn), std::forward<Args>(args)...));
   }
 
   /// Primitive behind `call_later`: `delay` is non-negative.
