@@ -49,7 +49,8 @@ struct AsioLoop::Impl : std::enable_shared_from_this<AsioLoop::Impl> {
       run_guarded(fn, id, due, "a call_later callback");
     }
     if (closed) return;
-    if (const auto* top = timers.top()) arm(top->due);
+    // Re-arm only when the earliest due time changed: a callback may have armed it already.
+    if (const auto* top = timers.top(); top != nullptr && top->due != armed_due) arm(top->due);
   }
 
   void run_guarded(Callback& fn, std::uint64_t id, std::int64_t due, std::string_view where) noexcept {
