@@ -120,8 +120,9 @@ void Recorder::watch(BatchedTimer& timer, std::string_view name) {
     if (it == by_id_.end()) return;
     Call& call = calls_[it->second];
     call.name = fmt::format("{}.{}", prefix, ++batched_counts_[prefix]);
-    call.note = e.chunk == 0 ? fmt::format("{}: bucket {} s", prefix, format_time(rel(e.key)))
-                             : fmt::format("{}: bucket {} s, chunk {} of {}", prefix, format_time(rel(e.key)),
+    // The key in the loop's own time, as BatchedCall::key() shows it.
+    call.note = e.chunk == 0 ? fmt::format("{}: bucket {} s", prefix, format_time(e.key.count()))
+                             : fmt::format("{}: bucket {} s, chunk {} of {}", prefix, format_time(e.key.count()),
                                            e.chunk + 1, e.chunks);
   });
 }

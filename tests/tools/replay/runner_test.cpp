@@ -103,13 +103,13 @@ TEST(Runner, OptionsOverrideTheScenario) {
   const Scenario s = parse_scenario("txaio-scenario 1\nseed 5\nties lifo\nat 0 call_later a 1\n", "o.txs");
   RunOptions o;
   o.seed = 9;
-  o.ties = txaio::sim::Ties::fifo;
+  o.ties = Ties::fifo;
   const RunResult r = run_scenario(s, o);
   EXPECT_EQ(r.seed, 9u);
-  EXPECT_EQ(r.ties, txaio::sim::Ties::fifo);
+  EXPECT_EQ(r.ties, Ties::fifo);
   const RunResult d = run_scenario(s);
   EXPECT_EQ(d.seed, 5u);
-  EXPECT_EQ(d.ties, txaio::sim::Ties::lifo);
+  EXPECT_EQ(d.ties, Ties::lifo);
 }
 
 TEST(RunnerBatched, BucketKeyIsTruncatedThenFlooredSoCallsFireUpToOneBucketEarly) {

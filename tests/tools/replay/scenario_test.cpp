@@ -36,7 +36,7 @@ TEST(ScenarioParse, DesignExample) {
   const Scenario s = parse_scenario(design_example, "example.txs");
   EXPECT_EQ(s.name, "example.txs");
   EXPECT_EQ(s.seed, 42u);
-  EXPECT_EQ(s.ties, txaio::sim::Ties::fifo);
+  EXPECT_EQ(s.ties, Ties::fifo);
   ASSERT_EQ(s.batched.size(), 1u);
   EXPECT_EQ(s.batched[0].name, "B");
   EXPECT_EQ(s.batched[0].bucket_ns, 1'000'000'000);

@@ -285,7 +285,7 @@ int run_cli(std::span<const std::string> args, std::ostream& out, std::ostream& 
   options.trace = set.trace;
   options.check_determinism = set.check_determinism;
   if (seed->count() > 0) options.run.seed = set.seed;
-  if (ties->count() > 0) options.run.ties = sim::parse_ties(set.ties);
+  if (ties->count() > 0) options.run.ties = parse_ties(set.ties);
   if (!set.tolerance.empty()) {
     std::string why;
     const auto tol = parse_time(set.tolerance, &why);
@@ -454,20 +454,20 @@ int run_cli(std::span<const std::string> args, std::ostream& out, std::ostream& 
           }
         } else {
           ++failed;
-          text = fmt::format("FAIL  {}  (seed {}, ties {})\n", o.name, o.run.seed, sim::to_string(o.run.ties));
+          text = fmt::format("FAIL  {}  (seed {}, ties {})\n", o.name, o.run.seed, to_string(o.run.ties));
           text += indent(o.comparison.report, "      ");
         }
         break;
       case Status::nondeterministic:
         ++nondeterministic;
-        text = fmt::format("NONDETERMINISTIC  {}  (seed {}, ties {})\n", o.name, o.run.seed, sim::to_string(o.run.ties));
+        text = fmt::format("NONDETERMINISTIC  {}  (seed {}, ties {})\n", o.name, o.run.seed, to_string(o.run.ties));
         text += indent(o.message, "      ");
         break;
       case Status::run_error:
       case Status::parse_error:
       case Status::not_run:
         ++errors;
-        text = fmt::format("ERROR  {}  (seed {}, ties {})\n", o.name, o.run.seed, sim::to_string(o.run.ties));
+        text = fmt::format("ERROR  {}  (seed {}, ties {})\n", o.name, o.run.seed, to_string(o.run.ties));
         text += indent(o.message, "      ");
         break;
     }

@@ -250,7 +250,7 @@ void write_scenario(std::string& s, const Outcome& o, std::size_t index, const R
   const Scenario& sc = *o.scenario;
   fmt::format_to(out,
                  R"(<div class="meta">seed {} · ties {} · {} calls · {} ops · {} batched timers · {} expect lines · {} events compared{} · ran to {} s in {:.3f} s</div>)",
-                 o.run.seed, sim::to_string(o.run.ties), sc.calls.size(), sc.ops.size(), sc.batched.size(),
+                 o.run.seed, to_string(o.run.ties), sc.calls.size(), sc.ops.size(), sc.batched.size(),
                  sc.expects.size(), o.compared.size(), o.trace ? " (trace)" : "", format_time(o.run.end_ns), o.seconds);
   s += '\n';
   if (!o.message.empty()) fmt::format_to(out, "<pre class=\"error\">{}</pre>\n", html_escape(o.message));
@@ -443,7 +443,7 @@ void write_html_report(std::ostream& os, std::span<const Outcome> outcomes, cons
                    html_escape(o.name), css_class(o.status), to_string(o.status));
     if (o.scenario) {
       fmt::format_to(out, "<td>{}</td><td>{}</td><td>{}</td><td>{:.3f}</td></tr>\n", o.compared.size(), o.run.seed,
-                     sim::to_string(o.run.ties), o.seconds);
+                     to_string(o.run.ties), o.seconds);
     } else {
       s += "<td></td><td></td><td></td><td></td></tr>\n";
     }

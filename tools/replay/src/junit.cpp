@@ -26,7 +26,7 @@ std::string failure_text(const Outcome& o) {
     text += o.comparison.report;
   }
   if (o.scenario) {
-    text += fmt::format("\nreplayed with seed {}, ties {}", o.run.seed, sim::to_string(o.run.ties));
+    text += fmt::format("\nreplayed with seed {}, ties {}", o.run.seed, to_string(o.run.ties));
   }
   return text;
 }
@@ -105,7 +105,7 @@ void write_junit(std::ostream& out, std::span<const Outcome> outcomes, double to
     }
     if (o.scenario) {
       fmt::print(out, "      <system-out>seed {} ties {}, {} events observed</system-out>\n", o.run.seed,
-                 sim::to_string(o.run.ties), o.compared.size());
+                 to_string(o.run.ties), o.compared.size());
     }
     fmt::print(out, "    </testcase>\n");
   }

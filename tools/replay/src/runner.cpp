@@ -19,6 +19,15 @@ public:
   using std::runtime_error::runtime_error;
 };
 
+sim::Ties to_sim(Ties ties) noexcept {
+  switch (ties) {
+    case Ties::fifo: return sim::Ties::fifo;
+    case Ties::lifo: return sim::Ties::lifo;
+    case Ties::random: return sim::Ties::random;
+  }
+  return sim::Ties::fifo;
+}
+
 enum class CallState : std::uint8_t { idle, pending, ran, cancelled };
 
 constexpr int no_owner = -1;
@@ -29,7 +38,7 @@ public:
       : scenario_(scenario),
         options_(options),
         loop_(sim::Options{options.seed.value_or(scenario.seed.value_or(0)),
-                           options.ties.value_or(scenario.ties.value_or(sim::Ties::fifo)), Dispatch::scheduled,
+                           to_sim(options.ties.value_or(scenario.ties.value_or(Ties::fifo))), Dispatch::scheduled,
                            options.max_events}),
         state_(scenario.calls.size(), CallState::idle),
         handles_(scenario.calls.size()) {
@@ -49,7 +58,7 @@ public:
   RunResult run() {
     RunResult result;
     result.seed = loop_.options().seed;
-    result.ties = loop_.options().ties;
+    result.ties = options_.ties.value_or(scenario_.ties.value_or(Ties::fifo));
     try {
       std::size_t done = 0;
       for (const Op& op : scenario_.ops) {

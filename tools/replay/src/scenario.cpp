@@ -313,15 +313,8 @@ private:
     before_ops(d);
     if (scenario_.ties) fail(d, fmt::format("duplicate 'ties' (already set on line {}): expected one ties line", ties_line_));
     const Token& v = need(1, "ties policy (fifo, lifo or random)");
-    if (v.raw == "fifo") {
-      scenario_.ties = sim::Ties::fifo;
-    } else if (v.raw == "lifo") {
-      scenario_.ties = sim::Ties::lifo;
-    } else if (v.raw == "random") {
-      scenario_.ties = sim::Ties::random;
-    } else {
-      fail(v, fmt::format("unknown ties policy {}: expected fifo, lifo or random", show(v.raw)));
-    }
+    scenario_.ties = replay::parse_ties(v.raw);
+    if (!scenario_.ties) fail(v, fmt::format("unknown ties policy {}: expected fifo, lifo or random", show(v.raw)));
     ties_line_ = line_;
     expect_end(2, "after the ties policy");
   }
@@ -622,6 +615,22 @@ std::string quote(std::string_view text) {
 }
 
 }  // namespace
+
+std::string_view to_string(Ties ties) noexcept {
+  switch (ties) {
+    case Ties::fifo: return "fifo";
+    case Ties::lifo: return "lifo";
+    case Ties::random: return "random";
+  }
+  return "?";
+}
+
+std::optional<Ties> parse_ties(std::string_view text) noexcept {
+  if (text == "fifo") return Ties::fifo;
+  if (text == "lifo") return Ties::lifo;
+  if (text == "random") return Ties::random;
+  return std::nullopt;
+}
 
 std::string_view to_string(EventKind kind) noexcept {
   switch (kind) {

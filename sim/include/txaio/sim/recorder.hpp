@@ -40,7 +40,9 @@ public:
   Recorder(const Recorder&) = delete;
   Recorder& operator=(const Recorder&) = delete;
 
-  /// Names `timer`'s loop timers `<name>.<n>` and notes their bucket and chunk in comments.
+  /// Names `timer`'s loop timers `<name>.<n>` and notes their bucket (its key in loop time)
+  /// and chunk in comments. The batched calls themselves are not loop events: the scenario
+  /// replays the loop timers, not the calls.
   /// Replaces the timer's observer; the recorder must outlive the timer's use.
   void watch(BatchedTimer& timer, std::string_view name);
 

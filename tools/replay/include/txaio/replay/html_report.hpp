@@ -15,7 +15,7 @@ struct ReportOptions {
   /// Shown under the title, e.g. the command line.
   std::string subtitle;
   /// Above this many events in a row, the row shows a density histogram instead of markers.
-  std::size_t max_markers_per_row = 3000;
+  std::size_t max_markers_per_row = 800;
   /// Rows of the aligned expected / observed table per scenario.
   std::size_t max_table_rows = 200;
 };

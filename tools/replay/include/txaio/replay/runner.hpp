@@ -32,7 +32,7 @@ namespace txaio::replay {
 
 struct RunOptions {
   std::optional<std::uint64_t> seed;  ///< overrides the scenario's `seed`
-  std::optional<sim::Ties> ties;      ///< overrides the scenario's `ties`
+  std::optional<Ties> ties;           ///< overrides the scenario's `ties`
   /// The most callbacks one advance may run (a bound, not an expectation).
   std::uint64_t max_events = 100'000'000;
   /// Called now and then with the number of ops applied so far (for progress bars).
@@ -54,7 +54,7 @@ struct RunResult {
   /// exception from the loop that is not a scenario error).
   std::optional<std::string> failure;
   std::uint64_t seed = 0;
-  sim::Ties ties = sim::Ties::fifo;
+  Ties ties = Ties::fifo;
   /// Virtual time when the run ended.
   std::int64_t end_ns = 0;
 };

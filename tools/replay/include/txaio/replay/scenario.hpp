@@ -10,7 +10,6 @@
 #include <string_view>
 #include <vector>
 
-#include "txaio/sim/loop.hpp"
 
 namespace txaio::replay {
 
@@ -20,6 +19,14 @@ inline constexpr std::string_view header_line = "txaio-scenario 1";
 inline constexpr std::size_t max_line_bytes = 4096;
 /// Longest accepted id or batched-timer name, in bytes.
 inline constexpr std::size_t max_id_bytes = 64;
+
+/// `ties`: how calls due at the same instant are ordered (the runner maps it onto
+/// `sim::Ties`; the format has its own type so that this header needs no loop).
+enum class Ties : std::uint8_t { fifo, lifo, random };
+
+std::string_view to_string(Ties ties) noexcept;
+/// "fifo", "lifo" or "random"; nullopt otherwise.
+std::optional<Ties> parse_ties(std::string_view text) noexcept;
 
 /// What a replay observes. `fire` and `error` are always compared; the others only in trace
 /// mode (`--trace`, or when a scenario's own `expect` lines use them).
@@ -125,7 +132,7 @@ struct Expect {
 struct Scenario {
   std::string name;  ///< the file name used in messages
   std::optional<std::uint64_t> seed;
-  std::optional<sim::Ties> ties;
+  std::optional<Ties> ties;
   std::vector<BatchedDecl> batched;
   std::vector<Call> calls;
   std::vector<Op> ops;
