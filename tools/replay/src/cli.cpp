@@ -29,7 +29,8 @@ constexpr std::string_view footer = R"(Scenario format (one directive per line, 
   txaio-scenario 1                  first line
   seed 42                           optional, default 0
   ties fifo                         optional: fifo | lifo | random
-  batched B bucket=1 chunk=2        declare batched timer B (bucket >= 1ms, chunk >= 1)
+  batched B bucket=1 chunk=2        declare batched timer B (bucket >= 1ms, chunk >= 1,
+                                    default 100; never_early=1: round up to the grid)
   at 0 call_later a 5.1             timer a, delay 5.1 s, on the loop
   at 0 call_later c 2 via=B         through batched timer B
   at 0 call_later e 3 raise=boom    its callback throws std::runtime_error("boom")
@@ -38,8 +39,14 @@ constexpr std::string_view footer = R"(Scenario format (one directive per line, 
   expect 3 error e boom             the observed events, in order
   expect 5.1 fire a
 Times: decimal seconds with up to 9 decimals, or a number with unit ms, us or ns.
-Trace events (--trace): schedule ID DUE, cancel ID, bucket_timer B DUE, bucket_fire B,
-  bucket_cancel B, batch_error B N. A scenario whose expect lines use them is always traced.
+Ids: letters, digits, '_', then also '.', '-', ':'. raise="two words" quotes; an error
+  message runs to the end of the line (or is one quoted string).
+For each op the loop first runs everything due at or before its time, then applies it.
+A call that returns is '<t> fire ID'; one that throws is '<t> error ID MESSAGE', once, at the
+  time it ran (a batched timer's BatchError is not an event of its own; see batch_error).
+Trace events (--trace): schedule ID DUE, cancel ID, bucket_timer B DUE, bucket_fire B I/K
+  (chunk I of K), bucket_cancel B, batch_error B N. A scenario whose expect lines use them is
+  always compared with its trace.
 
 Exit codes: 0 all passed, 1 an expectation failed, 2 usage or parse error (nothing runs),
   3 determinism check failed.)";
@@ -67,6 +74,9 @@ void write_file(const fs::path& path, std::string_view text) {
     if (!out) throw std::runtime_error(fmt::format("cannot write {}", tmp.generic_string()));
   }
   std::error_code ec;
+  if (const fs::file_status st = fs::status(path, ec); !ec && fs::exists(st)) {
+    fs::permissions(tmp, st.permissions(), ec);  // an updated scenario keeps its mode
+  }
   fs::rename(tmp, path, ec);
   if (ec) {
     fs::remove(tmp, ec);
