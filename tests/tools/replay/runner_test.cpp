@@ -7,6 +7,7 @@
 #include <rapidcheck/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -236,6 +237,98 @@ RC_GTEST_PROP(Runner, PlainProgramsMatchASortedModel, ()) {
   for (const M& m : live) expected.push_back(format_time(m.due) + " fire " + m.id);
   const Scenario s = parse_scenario("txaio-scenario 1\n" + body, "prop.txs");
   RC_ASSERT(lines(run_scenario(s), false) == expected);
+}
+
+}  // namespace
+
+namespace {
+
+// Random scenarios with plain and batched calls (several batched timers, both roundings,
+// cancels, raises, with or without 'run'), checked against the design's promises: runs are
+// deterministic; plain calls run exactly when due; a batched call runs within one bucket of
+// its key, never late (down) or never early (never_early); a call runs at most once and never
+// after it was cancelled; exactly the raising calls give error events; and, run until idle,
+// the batch_error counts add up to the batched calls that threw.
+RC_GTEST_PROP(Runner, RandomBatchedScenariosKeepTheDesignsPromises, ()) {
+  struct Decl {
+    std::int64_t bucket;
+    std::uint64_t chunk;
+    bool never_early;
+  };
+  const std::vector<std::int64_t> buckets = {1'000'000, 7'000'000, 250'000'000, 1'000'000'000};
+  std::vector<Decl> decls;
+  std::string text = "txaio-scenario 1\nties " + std::string(*rc::gen::element("fifo", "lifo", "random")) + "\nseed " +
+                     std::to_string(*rc::gen::inRange(0, 1000)) + "\n";
+  const auto n_batched = *rc::gen::inRange(0, 3);
+  for (int b = 0; b < n_batched; ++b) {
+    decls.push_back({*rc::gen::elementOf(buckets), *rc::gen::element<std::uint64_t>(1, 2, 3, 100), *rc::gen::arbitrary<bool>()});
+    text += "batched B" + std::to_string(b) + " bucket=" + format_time(decls.back().bucket) +
+            " chunk=" + std::to_string(decls.back().chunk) + (decls.back().never_early ? " never_early=1" : "") + "\n";
+  }
+  struct C {
+    std::string id;
+    std::int64_t at, due;
+    int via;
+    bool raise;
+  };
+  std::vector<C> calls;
+  std::int64_t at = 0;
+  const auto n_ops = *rc::gen::inRange(1, 60);
+  for (int i = 0; i < n_ops; ++i) {
+    at += *rc::gen::element<std::int64_t>(0, 0, 1'000'000, 3'000'000, 100'000'000, 700'000'000);
+    if (!calls.empty() && *rc::gen::inRange(0, 5) == 0) {
+      text += "at " + format_time(at) + " cancel " + calls[*rc::gen::inRange<std::size_t>(0, calls.size())].id + "\n";
+      continue;
+    }
+    const std::int64_t delay = *rc::gen::inRange<std::int64_t>(0, 3'000'000'000);
+    const int via = decls.empty() ? -1 : *rc::gen::inRange(-1, static_cast<int>(decls.size()));
+    const bool raise = *rc::gen::inRange(0, 4) == 0;
+    calls.push_back({"c" + std::to_string(i), at, at + delay, via, raise});
+    text += "at " + format_time(at) + " call_later c" + std::to_string(i) + " " + format_time(delay) +
+            (via >= 0 ? " via=B" + std::to_string(via) : "") + (raise ? " raise=r" + std::to_string(i) : "") + "\n";
+  }
+  const bool until_idle = *rc::gen::arbitrary<bool>();
+  if (!until_idle) text += "run " + format_time(at + *rc::gen::inRange<std::int64_t>(0, 4'000'000'000)) + "\n";
+
+  const Scenario s = parse_scenario(text, "random.txs");
+  const RunResult r = run_scenario(s);
+  RC_ASSERT(!r.failure);
+  RC_ASSERT(run_scenario(s).events == r.events);
+
+  std::map<std::string, std::size_t> index;
+  for (std::size_t i = 0; i < calls.size(); ++i) index[calls[i].id] = i;
+  std::set<std::string> ran, cancelled;
+  std::int64_t batched_errors = 0, batch_error_total = 0;
+  for (const Event& e : r.events) {
+    if (e.kind == EventKind::cancel) cancelled.insert(e.id);
+    if (e.kind == EventKind::batch_error) batch_error_total += e.value;
+    if (e.kind != EventKind::fire && e.kind != EventKind::error) continue;
+    const C& c = calls[index.at(e.id)];
+    RC_ASSERT(ran.insert(e.id).second);       // at most once
+    RC_ASSERT(!cancelled.contains(e.id));     // never after a cancel
+    RC_ASSERT((e.kind == EventKind::error) == c.raise);
+    if (e.kind == EventKind::error) {
+      RC_ASSERT(e.message == "r" + c.id.substr(1));
+      if (c.via >= 0) ++batched_errors;
+    }
+    if (c.via < 0) {
+      RC_ASSERT(e.time_ns == c.due);
+      continue;
+    }
+    const Decl& d = decls[static_cast<std::size_t>(c.via)];
+    const std::int64_t ms = c.due - c.due % 1'000'000;
+    const std::int64_t key = d.never_early ? (c.due % d.bucket == 0 ? c.due : (c.due / d.bucket + 1) * d.bucket)
+                                           : ms - ms % d.bucket;
+    const std::int64_t start = std::max(key, c.at);
+    RC_ASSERT(e.time_ns >= start);
+    RC_ASSERT(e.time_ns < start + d.bucket);
+    if (d.never_early) RC_ASSERT(e.time_ns >= c.due);
+  }
+  if (until_idle) {
+    // Every call neither cancelled nor run ... ran.
+    for (const C& c : calls) RC_ASSERT(ran.contains(c.id) || cancelled.contains(c.id));
+    RC_ASSERT(batch_error_total == batched_errors);
+  }
 }
 
 }  // namespace
