@@ -348,15 +348,28 @@ TEST_P(FutureTest, CallbacksRunPerTheDispatchPolicy) {
   EXPECT_EQ(log.size(), 2u);  // exactly once
 }
 
-TEST_P(FutureTest, ScheduledCallbacksAreQueuedOnTheLoop) {
-  if (immediate()) GTEST_SKIP() << "scheduled dispatch only";
-  Future<int> f = txaio::create_future<int>();
-  txaio::add_callbacks(f, [](int) {});
-  EXPECT_EQ(loop_.ready_count(), 0u);
+TEST(FutureDispatch, ScheduledCallbacksAreOneQueuedLoopCallPerSettle) {
+  txaio::sim::Loop loop;  // scheduled by default
+  Future<int> f = txaio::with_config(loop).create_future<int>();
+  int runs = 0;
+  txaio::add_callbacks(f, [&](int) { ++runs; });
+  txaio::add_callbacks(f, [&](int) { ++runs; });
+  EXPECT_EQ(loop.ready_count(), 0u);
   txaio::resolve(f, 1);
-  EXPECT_EQ(loop_.ready_count(), 1u);
-  run_ready();
-  EXPECT_EQ(loop_.ready_count(), 0u);
+  EXPECT_EQ(loop.ready_count(), 1u);
+  loop.advance(0s);
+  EXPECT_EQ(runs, 2);
+  EXPECT_EQ(loop.ready_count(), 0u);
+}
+
+TEST(FutureDispatch, PolicyIsReadWhenCallbacksBecomeRunnable) {
+  txaio::sim::Loop loop;
+  Future<int> f = txaio::with_config(loop).create_future<int>();
+  int runs = 0;
+  txaio::add_callbacks(f, [&](int) { ++runs; });
+  loop.set_dispatch(Dispatch::immediate);
+  txaio::resolve(f, 1);
+  EXPECT_EQ(runs, 1);
 }
 
 TEST_P(FutureTest, PairsRunInTheOrderAdded) {
