@@ -171,6 +171,19 @@ TEST_F(AsioFutures, LongChainOnAsio) {
   EXPECT_EQ(last, n);
 }
 
+TEST(AsioFuturesTeardown, DispatchDiscardedAfterItsLoopIsGoneDoesNotTouchIt) {
+  auto io = std::make_unique<boost::asio::io_context>();
+  auto loop = std::make_unique<txaio::AsioLoop>(*io);
+  {
+    Future<int> f = txaio::with_config(*loop).create_future<int>();
+    txaio::add_callbacks(f, [](int) {});  // no errback: would be reported as unhandled
+    txaio::reject(f, std::runtime_error("never dispatched"));
+  }
+  loop.reset();  // the future's dispatch is still queued in the io_context...
+  io.reset();    // ...and is discarded here, after its loop is gone
+  SUCCEED();
+}
+
 // ---- the properties on AsioLoop -----------------------------------------------------------
 
 RC_GTEST_PROP(AsioFutureModel, MatchesTheModelOnAsioLoop, ()) {
