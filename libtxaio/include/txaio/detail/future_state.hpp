@@ -201,7 +201,7 @@ public:
   /// policy. `handles_failure`: the continuation has an errback.
   void add_continuation(Continuation continuation, bool handles_failure);
 
-  /// "Future<int> created at file:line (pending; 1 callback pair)".
+  /// For diagnostics: "Future<int> created at file:line in fn (pending; 1 callback pair waiting)".
   std::string describe() const;
 
 protected:
@@ -276,7 +276,7 @@ private:
   };
 };
 
-/// True for callables that may be null at run time (function pointers, `std::function`).
+/// True for `std::function` specializations (callables that may be empty at run time).
 template <class F>
 struct is_std_function : std::false_type {};
 template <class Sig>
