@@ -36,6 +36,13 @@ struct AsioLoop::Impl : std::enable_shared_from_this<AsioLoop::Impl> {
     });
   }
 
+  void disarm() {
+    if (armed_due == unarmed) return;
+    armed_due = unarmed;
+    ++arm_token;
+    timer.cancel();
+  }
+
   void fire_due() {
     const std::int64_t now = now_ns();
     // Run everything due by the time the timer went off, in (due, sequence) order.
@@ -116,8 +123,19 @@ DelayedCall AsioLoop::schedule(nanoseconds delay, Callback fn) {
 }
 
 bool AsioLoop::cancel_call(const DelayedCall& call) noexcept {
-  if (!impl_->timers.cancel(call.slot(), call.generation())) return false;
-  // The armed timer stays: when it fires with nothing due it re-arms for the next call.
+  Impl& im = *impl_;
+  if (!im.timers.cancel(call.slot(), call.generation())) return false;
+  // Keep the steady timer armed for the earliest pending call only: with nothing left it is
+  // cancelled, so `io_context::run` can return instead of waiting for a dead due time.
+  try {
+    if (const auto* top = im.timers.top(); top == nullptr) {
+      im.disarm();
+    } else if (top->due > im.armed_due) {
+      im.arm(top->due);
+    }
+  } catch (...) {
+    // The timer stays armed for the earlier time; when it fires it re-arms. Nothing is lost.
+  }
   if (observed()) notify(Event{EventKind::cancel, now(), call.when(), call.id(), {}});
   return true;
 }

@@ -100,6 +100,34 @@ TEST(AsioLoop, CancellingTheEarliestCallStillRunsTheRest) {
   EXPECT_EQ(order, (std::vector<int>{2, 3}));
 }
 
+// If the cancelled call kept the steady timer armed, run() would wait an hour (and the test
+// would time out): cancelling must let the context run out of work.
+TEST(AsioLoop, CancellingEveryCallLetsRunReturn) {
+  boost::asio::io_context io;
+  txaio::AsioLoop loop(io);
+  bool ran = false;
+  auto far = loop.call_later(1h, [&] { ran = true; });
+  auto near = loop.call_later(2h, [&] { ran = true; });
+  loop.call_soon([&] {
+    far.cancel();
+    near.cancel();
+  });
+  io.run();
+  EXPECT_FALSE(ran);
+  EXPECT_EQ(loop.pending_timers(), 0u);
+}
+
+TEST(AsioLoop, CancellingALaterCallLeavesTheEarlierArmed) {
+  boost::asio::io_context io;
+  txaio::AsioLoop loop(io);
+  std::vector<int> order;
+  auto first = loop.call_later(1h, [&] { order.push_back(0); });
+  loop.call_later(1ms, [&] { order.push_back(1); });
+  loop.call_soon([&] { first.cancel(); });
+  io.run();
+  EXPECT_EQ(order, (std::vector<int>{1}));
+}
+
 TEST(AsioLoop, ThrowingCallbackDoesNotStopTheLoop) {
   boost::asio::io_context io;
   txaio::AsioLoop loop(io);
