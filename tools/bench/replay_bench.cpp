@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "counting_allocator.hpp"
 #include "txaio/replay/replay.hpp"
 #include "workload.hpp"
 
@@ -47,6 +48,8 @@ void replay_parse_run(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
   const std::string& text = cached_scenario(n);
   const replay::ReplayOptions options;
+  const AllocStats before = alloc_stats();
+  CountingScope counting;
   for (auto _ : state) {
     const replay::Outcome outcome = replay::replay_text(text, "bench.txs", options);
     if (outcome.status != replay::Status::passed) {
@@ -56,7 +59,11 @@ void replay_parse_run(benchmark::State& state) {
       return;
     }
   }
+  const AllocStats after = alloc_stats();
+  const auto events = static_cast<double>(state.iterations()) * static_cast<double>(n);
   state.counters["scenario_bytes"] = static_cast<double>(text.size());
+  state.counters["allocs_per_event"] = static_cast<double>(after.allocations - before.allocations) / events;
+  state.counters["alloc_bytes_per_event"] = static_cast<double>(after.bytes_allocated - before.bytes_allocated) / events;
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
 }
 
