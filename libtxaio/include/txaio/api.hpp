@@ -2,7 +2,7 @@
 /// `txaio::Api`: txaio's functions bound to one loop (txaio's `with_config`), for code that
 /// runs several loops or must not touch the default.
 
-#include <source_location>
+#include "txaio/detail/source_location.hpp"
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,7 +39,7 @@ public:
   /// `create_future` on this loop.
   template <class T = void, class C = std::nullptr_t>
   Future<T> create_future(C&& canceller = nullptr,
-                          std::source_location where = std::source_location::current()) const {
+                          detail::source_location where = detail::source_location::current()) const {
     return detail::make_future<T>(*loop_, std::forward<C>(canceller), where);
   }
   /// `create_future_success` on this loop.

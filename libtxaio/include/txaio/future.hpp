@@ -28,7 +28,7 @@
 #include <exception>
 #include <functional>
 #include <optional>
-#include <source_location>
+#include "txaio/detail/source_location.hpp"
 #include <string_view>
 #include <type_traits>
 #include <utility>
@@ -116,7 +116,7 @@ template <class T, class C>
 class CancellableState final : public FutureState<T> {
 public:
   template <class F>
-  CancellableState(Loop& loop, std::source_location where, F&& canceller)
+  CancellableState(Loop& loop, detail::source_location where, F&& canceller)
       : FutureState<T>(loop, where), canceller_(std::forward<F>(canceller)) {}
 
 protected:
@@ -150,7 +150,7 @@ protected:
 };
 
 template <class T, class C>
-Future<T> make_future(Loop& loop, C&& canceller, std::source_location where) {
+Future<T> make_future(Loop& loop, C&& canceller, detail::source_location where) {
   using D = std::decay_t<C>;
   if constexpr (std::is_null_pointer_v<D>) {
     return FutureAccess::make(StateRef<FutureState<T>>::adopt(new FutureState<T>(loop, where)));
@@ -276,7 +276,7 @@ Loop& Future<T>::loop() const {
 /// A pending future on the default loop. `canceller` (optional) is called as
 /// `canceller(future)` or `canceller()` by the first `cancel` while the future is pending.
 template <class T = void, class C = std::nullptr_t>
-Future<T> create_future(C&& canceller = nullptr, std::source_location where = std::source_location::current()) {
+Future<T> create_future(C&& canceller = nullptr, detail::source_location where = detail::source_location::current()) {
   return detail::make_future<T>(default_loop(), std::forward<C>(canceller), where);
 }
 

@@ -36,7 +36,7 @@
 #include <functional>
 #include <iosfwd>
 #include <map>
-#include <source_location>
+#include "txaio/detail/source_location.hpp"
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -369,7 +369,7 @@ private:
 /// `"app::Bunny"` from inside `app::Bunny::hop()`, and from a member initializer
 /// (`txaio::Logger log_ = txaio::make_logger();`). Template arguments are dropped; at global
 /// scope, and for static members (which have no enclosing function), the file's stem.
-inline Logger make_logger(std::source_location where = std::source_location::current()) {
+inline Logger make_logger(detail::source_location where = detail::source_location::current()) {
   return Logger(detail::deduce_log_namespace(where.function_name(), where.file_name()));
 }
 

@@ -9,7 +9,7 @@
 #include <functional>
 #include <memory>
 #include <new>
-#include <source_location>
+#include "txaio/detail/source_location.hpp"
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -205,7 +205,7 @@ public:
   std::string describe() const;
 
 protected:
-  FutureStateBase(Loop& loop, std::source_location where) noexcept : loop_(&loop), where_(where) {}
+  FutureStateBase(Loop& loop, detail::source_location where) noexcept : loop_(&loop), where_(where) {}
   virtual ~FutureStateBase();
 
   /// Call after the value was constructed: marks the future resolved and dispatches.
@@ -235,7 +235,7 @@ private:
   bool cancelling_ = false;
   bool dispatch_queued_ = false;
   Loop* loop_;
-  std::source_location where_;
+  detail::source_location where_;
   FutureStateBase* next_dead_ = nullptr;  // deferred destruction list
   Continuation first_;
   std::unique_ptr<std::vector<Continuation>> more_;
@@ -250,7 +250,7 @@ class FutureState : public FutureStateBase {
 public:
   using value_type = value_or_unit_t<T>;
 
-  explicit FutureState(Loop& loop, std::source_location where = {}) noexcept : FutureStateBase(loop, where) {}
+  explicit FutureState(Loop& loop, detail::source_location where = {}) noexcept : FutureStateBase(loop, where) {}
 
   /// `resolve(f, args...)`: constructs the value and dispatches; ignored after `cancel`;
   /// `InvalidStateError` (naming `op`) when already settled.
