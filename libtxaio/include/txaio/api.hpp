@@ -2,12 +2,12 @@
 /// `txaio::Api`: txaio's functions bound to one loop (txaio's `with_config`), for code that
 /// runs several loops or must not touch the default.
 
-#include "txaio/detail/source_location.hpp"
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "txaio/batched_timer.hpp"
+#include "txaio/detail/source_location.hpp"
 #include "txaio/failure.hpp"
 #include "txaio/future.hpp"
 #include "txaio/gather.hpp"

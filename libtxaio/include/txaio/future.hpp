@@ -28,13 +28,13 @@
 #include <exception>
 #include <functional>
 #include <optional>
-#include "txaio/detail/source_location.hpp"
 #include <string_view>
 #include <type_traits>
 #include <utility>
 
 #include "txaio/config.hpp"
 #include "txaio/detail/future_state.hpp"
+#include "txaio/detail/source_location.hpp"
 #include "txaio/errors.hpp"
 #include "txaio/failure.hpp"
 #include "txaio/loop.hpp"

@@ -36,11 +36,12 @@
 #include <functional>
 #include <iosfwd>
 #include <map>
-#include "txaio/detail/source_location.hpp"
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <utility>
+
+#include "txaio/detail/source_location.hpp"
 
 namespace txaio {
 

@@ -9,7 +9,6 @@
 #include <functional>
 #include <memory>
 #include <new>
-#include "txaio/detail/source_location.hpp"
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -17,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "txaio/detail/source_location.hpp"
 #include "txaio/failure.hpp"
 #include "txaio/loop.hpp"
 
