@@ -232,9 +232,11 @@ class Report:
                     f"{p['projected_seconds']:.0f} s for one run (growth n^{p['growth_exponent']:g}) |")
                 continue
             rate = p["items_per_second"]
+            ratio = self.ratio(name, base)
+            faster = f"; `{base}` is {1 / ratio:,.0f}× faster" if ratio and ratio < 1 else ""
             lines.append(
                 f"| `{name}` | {WHAT.get(fam, '')} | {fmt_rate(rate)} | {fmt_ns(1 / rate)} | `{base}` | "
-                f"{fmt_ratio(self.ratio(name, base))} | mean of {p['runs']} run(s) |")
+                f"{fmt_ratio(ratio)} | mean of {p['runs']} run(s){faster} |")
         return lines, missing
 
     def memory_table(self):
