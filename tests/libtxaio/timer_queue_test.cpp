@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <map>
+#include <random>
+#include <set>
+#include <tuple>
 #include <vector>
 
 namespace {
@@ -70,6 +75,71 @@ TEST(TimerQueue, DestroyingQueueDestroysPendingCallables) {
     EXPECT_EQ(token.use_count(), 2);
   }
   EXPECT_EQ(token.use_count(), 1);
+}
+
+// Differential check against a sorted set: random push / cancel / pop, due times never below
+// the last popped one (as on a loop), queue sizes crossing the heap / radix switch, many equal
+// due times and ties, spans from 16 ns to 100 s.
+TEST(TimerQueue, MatchesASortedModel) {
+  using Key = std::tuple<std::int64_t, std::uint64_t, std::uint32_t>;  // due, tie, slot
+  std::size_t largest = 0;
+  for (int seed = 0; seed < 24; ++seed) {
+    std::mt19937_64 rng(static_cast<std::uint64_t>(seed));
+    TimerQueue q;
+    std::set<Key> model;
+    std::map<std::uint32_t, std::pair<std::uint32_t, Key>> live;  // slot -> (gen, key)
+    std::int64_t now = 0;
+    std::uint64_t seq = 0;
+    const std::array<std::int64_t, 3> spans{16, 1'000'000, 100'000'000'000};
+    const std::int64_t span = spans[static_cast<std::size_t>(seed) % spans.size()];
+    for (int step = 0; step < 24000; ++step) {
+      const auto r = rng() % 100;
+      const bool growing = (step / 6000) % 2 == 0;
+      if (r < (growing ? 85u : 30u)) {
+        const std::int64_t due = now + static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(span));
+        const std::uint64_t tie = seed % 2 != 0 ? seq++ : rng() % 4;
+        std::uint32_t gen = 0;
+        const auto slot = q.push(due, tie, [] {}, gen);
+        model.insert({due, tie, slot});
+        live[slot] = {gen, {due, tie, slot}};
+      } else if (r < (growing ? 90u : 75u) && !live.empty()) {
+        auto it = live.begin();
+        std::advance(it, static_cast<long>(rng() % live.size()));
+        ASSERT_TRUE(q.cancel(it->first, it->second.first)) << "seed " << seed << " step " << step;
+        model.erase(it->second.second);
+        live.erase(it);
+      } else {
+        const auto* top = q.top();
+        ASSERT_EQ(top == nullptr, model.empty()) << "seed " << seed << " step " << step;
+        if (top == nullptr) continue;
+        ASSERT_EQ(Key(top->due, top->tie, top->slot), *model.begin()) << "seed " << seed << " step " << step;
+        now = top->due;
+        q.pop();
+        live.erase(std::get<2>(*model.begin()));
+        model.erase(model.begin());
+      }
+      largest = std::max(largest, model.size());
+      ASSERT_EQ(q.size(), model.size()) << "seed " << seed << " step " << step;
+    }
+    ASSERT_EQ(q.snapshot().size(), model.size());
+  }
+  EXPECT_GT(largest, 4096u);  // the radix buckets were exercised, not only the small heap
+}
+
+TEST(Callback, TrivialCallablesAreCopiedAndOthersMovedAndDestroyed) {
+  int runs = 0;
+  txaio::Callback trivial([&runs] { ++runs; });
+  txaio::Callback moved = std::move(trivial);
+  moved();
+  auto token = std::make_shared<int>(0);
+  {
+    txaio::Callback owning([token, &runs] { runs += *token + 1; });
+    txaio::Callback owner = std::move(owning);
+    EXPECT_EQ(token.use_count(), 2);
+    owner();
+  }
+  EXPECT_EQ(token.use_count(), 1);
+  EXPECT_EQ(runs, 2);
 }
 
 TEST(Callback, LargeAndSmallCallablesMoveAndRun) {

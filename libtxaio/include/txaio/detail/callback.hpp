@@ -2,6 +2,7 @@
 /// Move-only `void()` callable with a small inline buffer, used for every queued callback.
 
 #include <cstddef>
+#include <cstring>
 #include <new>
 #include <tuple>
 #include <type_traits>
@@ -23,7 +24,11 @@ public:
   Callback(F&& f) {  // NOLINT(google-explicit-constructor): implicit like std::function
     if constexpr (fits_inline<D>) {
       ::new (static_cast<void*>(storage_)) D(std::forward<F>(f));
-      ops_ = &inline_ops<D>;
+      if constexpr (std::is_trivially_copyable_v<D>) {
+        ops_ = &trivial_ops<D>;
+      } else {
+        ops_ = &inline_ops<D>;
+      }
     } else {
       *reinterpret_cast<D**>(storage_) = new D(std::forward<F>(f));
       ops_ = &heap_ops<D>;
@@ -32,7 +37,7 @@ public:
 
   Callback(Callback&& other) noexcept : ops_(other.ops_) {
     if (ops_ != nullptr) {
-      ops_->move(other.storage_, storage_);
+      relocate(other.storage_, storage_);
       other.ops_ = nullptr;
     }
   }
@@ -42,7 +47,7 @@ public:
       reset();
       ops_ = other.ops_;
       if (ops_ != nullptr) {
-        ops_->move(other.storage_, storage_);
+        relocate(other.storage_, storage_);
         other.ops_ = nullptr;
       }
     }
@@ -60,21 +65,34 @@ public:
 
   void reset() noexcept {
     if (ops_ != nullptr) {
-      ops_->destroy(storage_);
+      if (ops_->destroy != nullptr) ops_->destroy(storage_);
       ops_ = nullptr;
     }
   }
 
 private:
+  /// `move` and `destroy` are null for trivially copyable callables stored inline: they are
+  /// moved by copying the buffer and need no destruction (no indirect calls).
   struct Ops {
     void (*call)(void*);
     void (*move)(void* from, void* to) noexcept;
     void (*destroy)(void*) noexcept;
   };
 
+  void relocate(unsigned char* from, unsigned char* to) noexcept {
+    if (ops_->move != nullptr) {
+      ops_->move(from, to);
+    } else {
+      std::memcpy(to, from, inline_size);
+    }
+  }
+
   template <class D>
   static constexpr bool fits_inline = sizeof(D) <= inline_size && alignof(D) <= alignof(void*) &&
                                       std::is_nothrow_move_constructible_v<D>;
+
+  template <class D>
+  static constexpr Ops trivial_ops{[](void* p) { (*std::launder(static_cast<D*>(p)))(); }, nullptr, nullptr};
 
   template <class D>
   static constexpr Ops inline_ops{

@@ -1,7 +1,11 @@
 #pragma once
 /// The timer store shared by `AsioLoop` and `sim::Loop`: a slab of nodes addressed by
-/// (slot, generation) handles and a binary min-heap ordered by (due, tie).
+/// (slot, generation) handles and a radix heap ordered by (due, tie). Due times never go
+/// below the last one popped (a loop's clock does not go back), which a radix heap exploits:
+/// push appends to a bucket chosen by the highest bit in which `due` differs from the last
+/// minimum, and pop redistributes one bucket at a time, sequentially in memory.
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -64,10 +68,25 @@ private:
     return chunks_[slot >> chunk_bits][slot & (chunk_size - 1)];
   }
   void release(std::uint32_t slot) noexcept;
-  void pop_heap_top() noexcept;
+  bool alive(const Entry& e) const noexcept { return node(e.slot).gen == e.gen; }
+  bool refill() noexcept;
+  bool split(std::vector<Entry>& bucket, std::uint64_t least) noexcept;
+  void to_radix();
+  void compact() noexcept;
+  static std::uint64_t order_key(std::int64_t due) noexcept {
+    return static_cast<std::uint64_t>(due) ^ (std::uint64_t{1} << 63);
+  }
+  std::size_t bucket_of(std::uint64_t key) const noexcept;
 
   std::vector<std::unique_ptr<Node[]>> chunks_;
-  std::vector<Entry> heap_;
+  // buckets_[0]: a binary heap by (due, tie, slot) of the earliest entries, every one with
+  // an order key at or below last_key_; buckets_[b], b >= 1: entries whose order key first
+  // differs from last_key_ at bit b - 1 (so is above it), unordered.
+  std::array<std::vector<Entry>, 65> buckets_;
+  std::uint64_t last_key_ = std::uint64_t{1} << 63;  // order_key(0): loop time starts at 0
+  std::size_t entries_ = 0;  // entries in all buckets, cancelled ones included
+  std::uint64_t occupied_ = 0;  // bit b - 1 set: buckets_[b] may be non-empty (b >= 1)
+  bool heap_mode_ = true;    // everything in bucket 0, until it outgrows the caches
   std::uint32_t size_ = 0;  // slots ever created
   std::uint32_t free_ = no_slot;
   std::size_t live_ = 0;
