@@ -197,16 +197,18 @@ std::vector<Event> compared_events(std::span<const Event> events, bool trace) {
 }
 
 std::uint64_t event_hash(std::span<const Event> events) {
+  // FNV-1a over each event's text form and a newline, written into one reused buffer.
   std::uint64_t h = 0xcbf29ce484222325ULL;
-  auto mix = [&h](std::string_view s) {
-    for (char c : s) {
+  std::string line;
+  line.reserve(128);
+  for (const Event& e : events) {
+    line.clear();
+    append_event(line, e);
+    line += '\n';
+    for (char c : line) {
       h ^= static_cast<unsigned char>(c);
       h *= 0x100000001b3ULL;
     }
-  };
-  for (const Event& e : events) {
-    mix(format_event(e));
-    mix("\n");
   }
   return h;
 }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <limits>
 #include <unordered_map>
 
@@ -646,23 +647,32 @@ std::string_view to_string(EventKind kind) noexcept {
   return "?";
 }
 
-std::string format_time(std::int64_t ns) {
-  std::string out;
+void append_time(std::string& out, std::int64_t ns) {
+  char buf[32];  // '-', 11 digits of seconds, '.', 9 decimals
+  char* p = buf;
   std::uint64_t u = 0;
   if (ns < 0) {
-    out += '-';
+    *p++ = '-';
     u = static_cast<std::uint64_t>(-(ns + 1)) + 1;
   } else {
     u = static_cast<std::uint64_t>(ns);
   }
-  out += std::to_string(u / 1'000'000'000);
+  p = std::to_chars(p, buf + sizeof buf, u / 1'000'000'000).ptr;
   std::uint64_t frac = u % 1'000'000'000;
   if (frac != 0) {
-    std::string digits = fmt::format("{:09}", frac);
-    while (digits.back() == '0') digits.pop_back();
-    out += '.';
-    out += digits;
+    char digits[9];
+    for (std::size_t i = sizeof digits; i-- > 0; frac /= 10) digits[i] = static_cast<char>('0' + frac % 10);
+    std::size_t len = sizeof digits;
+    while (digits[len - 1] == '0') --len;
+    *p++ = '.';
+    p = std::copy_n(digits, len, p);
   }
+  out.append(buf, p);
+}
+
+std::string format_time(std::int64_t ns) {
+  std::string out;
+  append_time(out, ns);
   return out;
 }
 
@@ -728,8 +738,8 @@ std::string quote_message(std::string_view text) {
   return needs_quotes(text, true) ? quote(text) : std::string(text);
 }
 
-std::string format_event(const Event& e) {
-  std::string out = format_time(e.time_ns);
+void append_event(std::string& out, const Event& e) {
+  append_time(out, e.time_ns);
   out += ' ';
   out += to_string(e.kind);
   out += ' ';
@@ -737,23 +747,34 @@ std::string format_event(const Event& e) {
   switch (e.kind) {
     case EventKind::error:
       out += ' ';
-      out += quote_message(e.message);
+      if (needs_quotes(e.message, true)) {
+        out += quote(e.message);
+      } else {
+        out += e.message;
+      }
       break;
     case EventKind::schedule:
     case EventKind::bucket_timer:
       out += ' ';
-      out += format_time(e.value);
+      append_time(out, e.value);
       break;
-    case EventKind::batch_error:
+    case EventKind::batch_error: {
+      char buf[24];
       out += ' ';
-      out += std::to_string(e.value);
+      out.append(buf, std::to_chars(buf, buf + sizeof buf, e.value).ptr);
       break;
+    }
     case EventKind::bucket_fire:
       out += ' ';
       out += e.message;
       break;
     default: break;
   }
+}
+
+std::string format_event(const Event& e) {
+  std::string out;
+  append_event(out, e);
   return out;
 }
 

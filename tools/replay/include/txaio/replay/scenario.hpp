@@ -58,10 +58,14 @@ struct Event {
 
 /// `<time> <kind> <id> [<detail>]`, the part of an `expect` line after `expect`.
 std::string format_event(const Event& event);
+/// Appends `format_event(event)` to `out` (no allocation beyond `out`'s growth).
+void append_event(std::string& out, const Event& event);
 
 /// Exact decimal seconds, trailing zeros removed: 5100000000 -> "5.1", 0 -> "0",
 /// 1 -> "0.000000001". Negative values get a leading '-'.
 std::string format_time(std::int64_t ns);
+/// Appends `format_time(ns)` to `out`.
+void append_time(std::string& out, std::int64_t ns);
 
 /// Parses a scenario time or duration: decimal seconds with up to 9 decimals ("5", "1.25"), or a
 /// number with unit ms, us or ns ("250ms", "1.5us", "7ns"), exactly, without floating point.
