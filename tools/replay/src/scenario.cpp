@@ -4,8 +4,9 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
+#include <functional>
 #include <limits>
-#include <unordered_map>
 
 namespace txaio::replay {
 
@@ -94,6 +95,68 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i) noexcept {
   return len;
 }
 
+// The calls' ids, for lookups by id: an open-addressing table (linear probing, a power-of-two
+// size kept at most half full) of indexes into `Scenario::calls`, with each id's hash beside
+// its index so that a probe reads a call only when the hashes agree.
+class CallIndex {
+public:
+  void reserve(std::size_t n) {
+    std::size_t capacity = 16;
+    while (capacity < 2 * n) capacity *= 2;
+    if (capacity > slots_.size()) rehash(capacity);
+  }
+
+  std::optional<std::uint32_t> find(std::string_view id, const std::vector<Call>& calls) const {
+    if (slots_.empty()) return std::nullopt;
+    const std::uint64_t h = hash(id);
+    for (std::size_t i = h & mask();; i = (i + 1) & mask()) {
+      const Slot& s = slots_[i];
+      if (s.index == empty) return std::nullopt;
+      if (s.hash == static_cast<std::uint32_t>(h) && calls[s.index].id == id) return s.index;
+    }
+  }
+
+  /// Adds `id` -> `index` unless `id` is present; returns the id's index and whether it was added.
+  std::pair<std::uint32_t, bool> try_emplace(std::string_view id, std::uint32_t index, const std::vector<Call>& calls) {
+    if (2 * (size_ + 1) > slots_.size()) rehash(std::max<std::size_t>(16, 2 * slots_.size()));
+    const std::uint64_t h = hash(id);
+    std::size_t i = h & mask();
+    for (;; i = (i + 1) & mask()) {
+      const Slot& s = slots_[i];
+      if (s.index == empty) break;
+      if (s.hash == static_cast<std::uint32_t>(h) && calls[s.index].id == id) return {s.index, false};
+    }
+    slots_[i] = Slot{index, static_cast<std::uint32_t>(h)};
+    ++size_;
+    return {index, true};
+  }
+
+private:
+  static constexpr std::uint32_t empty = std::numeric_limits<std::uint32_t>::max();
+  struct Slot {
+    std::uint32_t index = empty;
+    std::uint32_t hash = 0;
+  };
+
+  static std::uint64_t hash(std::string_view id) noexcept { return std::hash<std::string_view>{}(id); }
+  std::size_t mask() const noexcept { return slots_.size() - 1; }
+
+  void rehash(std::size_t capacity) {
+    std::vector<Slot> old(capacity);
+    old.swap(slots_);
+    for (const Slot& s : old) {
+      if (s.index == empty) continue;
+      // The stored hash is the low 32 bits; capacities above 2^32 slots are out of reach.
+      std::size_t i = s.hash & mask();
+      while (slots_[i].index != empty) i = (i + 1) & mask();
+      slots_[i] = s;
+    }
+  }
+
+  std::vector<Slot> slots_;
+  std::size_t size_ = 0;
+};
+
 class Parser {
 public:
   Parser(std::string_view text, std::string_view name) : text_(text) { scenario_.name = std::string(name); }
@@ -102,6 +165,7 @@ public:
     if (text_.empty()) fail(1, 1, fmt::format("empty file: expected the header '{}' on line 1", header_line));
     std::size_t pos = 0;
     if (text_.starts_with("\xEF\xBB\xBF")) pos = 3;  // a UTF-8 byte order mark
+    reserve(pos);
     std::size_t line_no = 0;
     while (pos < text_.size()) {
       std::size_t end = text_.find('\n', pos);
@@ -120,6 +184,31 @@ public:
   }
 
 private:
+  // Sizes the lists from a quick count of the lines that start with 'at' or 'expect' (an
+  // upper bound: it does not look past the first word), so that they never reallocate.
+  void reserve(std::size_t pos) {
+    std::size_t ats = 0, expects = 0;
+    const char* p = text_.data() + pos;
+    const char* const end = text_.data() + text_.size();
+    while (p < end) {
+      while (p < end && is_space(*p)) ++p;
+      const std::size_t rest = static_cast<std::size_t>(end - p);
+      if (rest >= 3 && p[0] == 'a' && p[1] == 't' && is_space(p[2])) {
+        ++ats;
+      } else if (rest >= 7 && std::string_view(p, 6) == "expect" && is_space(p[6])) {
+        ++expects;
+      }
+      const void* newline = std::memchr(p, '\n', rest);
+      if (newline == nullptr) break;
+      p = static_cast<const char*>(newline) + 1;
+    }
+    scenario_.ops.reserve(ats);
+    scenario_.calls.reserve(ats);
+    call_index_.reserve(ats);
+    scenario_.expects.reserve(expects);
+    pending_ids_.reserve(expects);
+  }
+
   [[noreturn]] void fail(std::size_t line, std::size_t col, std::string message) const {
     throw ParseError(scenario_.name, line, col, std::move(message));
   }
@@ -433,23 +522,24 @@ private:
           call.raise = std::move(message);
         }
       }
-      const auto [it, inserted] = call_index_.try_emplace(call.id, static_cast<std::uint32_t>(scenario_.calls.size()));
+      const auto [index, inserted] =
+          call_index_.try_emplace(call.id, static_cast<std::uint32_t>(scenario_.calls.size()), scenario_.calls);
       if (!inserted) {
         fail(id, fmt::format("duplicate id {} (already declared on line {}): expected a new id", show(call.id),
-                             scenario_.calls[it->second].line));
+                             scenario_.calls[index].line));
       }
       o.kind = OpKind::call_later;
-      o.call = it->second;
+      o.call = index;
       scenario_.calls.push_back(std::move(call));
     } else if (op.raw == "cancel") {
       const Token& id = need(3, "call id to cancel");
       const std::string name = parse_id(id, "call id");
-      const auto it = call_index_.find(name);
-      if (it == call_index_.end()) {
+      const auto index = call_index_.find(name, scenario_.calls);
+      if (!index) {
         fail(id, fmt::format("unknown id {}: expected an id declared by an earlier 'call_later'", show(name)));
       }
       o.kind = OpKind::cancel;
-      o.call = it->second;
+      o.call = *index;
       expect_end(4, "after the cancelled id");
     } else {
       fail(op, fmt::format("unknown op {}: expected call_later or cancel", show(op.raw)));
@@ -563,7 +653,7 @@ private:
   void resolve_expect_ids() {
     for (const auto& [index, col] : pending_ids_) {
       const Expect& e = scenario_.expects[index];
-      if (!call_index_.contains(e.event.id)) {
+      if (!call_index_.find(e.event.id, scenario_.calls)) {
         fail(e.line, col, fmt::format("unknown id {}: expected an id declared by a 'call_later' line", show(e.event.id)));
       }
     }
@@ -579,7 +669,7 @@ private:
   std::size_t ties_line_ = 0;
   std::int64_t last_at_ns_ = 0;
   std::size_t last_at_line_ = 0;
-  std::unordered_map<std::string, std::uint32_t> call_index_;
+  CallIndex call_index_;
   std::vector<std::pair<std::size_t, std::size_t>> pending_ids_;
 };
 
