@@ -12,10 +12,27 @@ std::int64_t distance(std::int64_t a, std::int64_t b) noexcept {
   return a > b ? a - b : b - a;  // times are non-negative, so this does not overflow
 }
 
+// The events of a scenario's expect lines, read in place (a sequence like std::span<const Event>).
+class ExpectedEvents {
+public:
+  explicit ExpectedEvents(std::span<const Expect> expects) noexcept : expects_(expects) {}
+  std::size_t size() const noexcept { return expects_.size(); }
+  bool empty() const noexcept { return expects_.empty(); }
+  const Event& operator[](std::size_t i) const noexcept { return expects_[i].event; }
+  ExpectedEvents subspan(std::size_t offset, std::size_t count) const noexcept {
+    return ExpectedEvents(expects_.subspan(offset, count));
+  }
+
+private:
+  std::span<const Expect> expects_;
+};
+
 // Myers' O((N+M)D) shortest edit script over a[ab, ae) and b[bb, be); appends to `out` in
 // order. Returns false (and appends nothing) when more than `max_edits` edits are needed.
-bool myers(std::span<const Event> a, std::span<const Event> b, std::int64_t tol, std::size_t max_edits,
-           std::size_t a_base, std::size_t b_base, std::vector<AlignStep>& out) {
+// `Expected` is std::span<const Event> or ExpectedEvents.
+template <class Expected>
+bool myers(Expected a, std::span<const Event> b, std::int64_t tol, std::size_t max_edits, std::size_t a_base,
+           std::size_t b_base, std::vector<AlignStep>& out) {
   const auto n = static_cast<std::int64_t>(a.size());
   const auto m = static_cast<std::int64_t>(b.size());
   const std::int64_t max_d = std::min<std::int64_t>(n + m, static_cast<std::int64_t>(max_edits));
@@ -86,8 +103,11 @@ bool events_match(const Event& e, const Event& o, std::int64_t tolerance_ns) noe
   return e.value == o.value;
 }
 
-std::vector<AlignStep> align(std::span<const Event> expected, std::span<const Event> observed,
-                             std::int64_t tolerance_ns, std::size_t max_edits) {
+namespace {
+
+template <class Expected>
+std::vector<AlignStep> align_events(Expected expected, std::span<const Event> observed, std::int64_t tolerance_ns,
+                                    std::size_t max_edits) {
   std::vector<AlignStep> steps;
   steps.reserve(std::max(expected.size(), observed.size()));
   std::size_t pre = 0;
@@ -122,14 +142,19 @@ std::vector<AlignStep> align(std::span<const Event> expected, std::span<const Ev
   return steps;
 }
 
+}  // namespace
+
+std::vector<AlignStep> align(std::span<const Event> expected, std::span<const Event> observed,
+                             std::int64_t tolerance_ns, std::size_t max_edits) {
+  return align_events(expected, observed, tolerance_ns, max_edits);
+}
+
 Comparison compare(const Scenario& s, std::span<const Event> observed, std::int64_t tolerance_ns,
                    std::size_t max_diff_lines) {
-  std::vector<Event> expected;
-  expected.reserve(s.expects.size());
-  for (const Expect& e : s.expects) expected.push_back(e.event);
+  const ExpectedEvents expected(s.expects);
 
   Comparison c;
-  c.steps = align(expected, observed, tolerance_ns);
+  c.steps = align_events(expected, observed, tolerance_ns, default_max_edits);
   const auto first = std::find_if(c.steps.begin(), c.steps.end(), [](const AlignStep& st) { return st.kind != AlignStep::same; });
   if (first == c.steps.end()) {
     c.first_expected = expected.size();

@@ -21,11 +21,14 @@ struct AlignStep {
   std::size_t observed = 0;  ///< index into the observed list (same, observed_only)
 };
 
+/// The most edits `align` looks for before it falls back to pairing the lists up in order.
+inline constexpr std::size_t default_max_edits = 2000;
+
 /// A shortest edit script between `expected` and `observed` (Myers), with `events_match` as
 /// equality. When the lists differ in more than `max_edits` places past their common prefix
 /// and suffix, the middle is aligned pairwise instead (never exact, always bounded).
 std::vector<AlignStep> align(std::span<const Event> expected, std::span<const Event> observed,
-                             std::int64_t tolerance_ns, std::size_t max_edits = 2000);
+                             std::int64_t tolerance_ns, std::size_t max_edits = default_max_edits);
 
 struct Comparison {
   bool passed = true;
