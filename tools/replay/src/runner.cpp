@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <memory>
 #include <stdexcept>
 #include <unordered_map>
@@ -192,7 +193,9 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
 
 std::vector<Event> compared_events(std::span<const Event> events, bool trace) {
   std::vector<Event> out;
-  out.reserve(events.size());
+  out.reserve(trace ? events.size()
+                    : static_cast<std::size_t>(std::count_if(events.begin(), events.end(),
+                                                             [](const Event& e) { return !is_trace_kind(e.kind); })));
   for (const Event& e : events) {
     if (trace || !is_trace_kind(e.kind)) out.push_back(e);
   }
