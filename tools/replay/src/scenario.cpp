@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstring>
 #include <functional>
@@ -106,9 +107,14 @@ public:
     if (capacity > slots_.size()) rehash(capacity);
   }
 
+  static std::uint64_t hash(std::string_view id) noexcept { return std::hash<std::string_view>{}(id); }
+
   std::optional<std::uint32_t> find(std::string_view id, const std::vector<Call>& calls) const {
+    return find(id, hash(id), calls);
+  }
+  /// `find` with the id's `hash` already computed.
+  std::optional<std::uint32_t> find(std::string_view id, std::uint64_t h, const std::vector<Call>& calls) const {
     if (slots_.empty()) return std::nullopt;
-    const std::uint64_t h = hash(id);
     for (std::size_t i = h & mask();; i = (i + 1) & mask()) {
       const Slot& s = slots_[i];
       if (s.index == empty) return std::nullopt;
@@ -116,10 +122,11 @@ public:
     }
   }
 
-  /// Adds `id` -> `index` unless `id` is present; returns the id's index and whether it was added.
-  std::pair<std::uint32_t, bool> try_emplace(std::string_view id, std::uint32_t index, const std::vector<Call>& calls) {
+  /// Adds `id` (whose hash is `h`) -> `index` unless `id` is present; returns the id's index
+  /// and whether it was added.
+  std::pair<std::uint32_t, bool> try_emplace(std::string_view id, std::uint64_t h, std::uint32_t index,
+                                             const std::vector<Call>& calls) {
     if (2 * (size_ + 1) > slots_.size()) rehash(std::max<std::size_t>(16, 2 * slots_.size()));
-    const std::uint64_t h = hash(id);
     std::size_t i = h & mask();
     for (;; i = (i + 1) & mask()) {
       const Slot& s = slots_[i];
@@ -131,6 +138,18 @@ public:
     return {index, true};
   }
 
+  /// Asks the cache for the slot where the search for hash `h` starts.
+  void prefetch_slot(std::uint64_t h) const noexcept {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[h & mask()]);
+  }
+  /// Asks the cache for the call in the slot where the search for hash `h` starts, if any
+  /// (call once that slot is likely cached, after `prefetch_slot`).
+  void prefetch_call(std::uint64_t h, const std::vector<Call>& calls) const noexcept {
+    if (slots_.empty()) return;
+    const Slot& s = slots_[h & mask()];
+    if (s.index != empty) __builtin_prefetch(&calls[s.index]);
+  }
+
 private:
   static constexpr std::uint32_t empty = std::numeric_limits<std::uint32_t>::max();
   struct Slot {
@@ -138,7 +157,6 @@ private:
     std::uint32_t hash = 0;
   };
 
-  static std::uint64_t hash(std::string_view id) noexcept { return std::hash<std::string_view>{}(id); }
   std::size_t mask() const noexcept { return slots_.size() - 1; }
 
   void rehash(std::size_t capacity) {
@@ -174,11 +192,17 @@ public:
       std::string_view line = text_.substr(pos, end - pos);
       if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
       ++line_no;
-      parse_line(line_no, line);
+      try {
+        parse_line(line_no, line);
+      } catch (const ParseError&) {
+        index_calls();  // a duplicate id on an earlier line is the first problem
+        throw;
+      }
       pos = has_newline ? end + 1 : end;
     }
     if (line_no == 0) fail(1, 1, fmt::format("empty file: expected the header '{}' on line 1", header_line));
     scenario_.line_count = line_no;
+    index_calls();
     resolve_expect_ids();
     return std::move(scenario_);
   }
@@ -522,18 +546,20 @@ private:
           call.raise = std::move(message);
         }
       }
-      const auto [index, inserted] =
-          call_index_.try_emplace(call.id, static_cast<std::uint32_t>(scenario_.calls.size()), scenario_.calls);
-      if (!inserted) {
-        fail(id, fmt::format("duplicate id {} (already declared on line {}): expected a new id", show(call.id),
-                             scenario_.calls[index].line));
-      }
+      // The id goes into the index a few lines later (see `index_calls`), once its slot is
+      // in the cache.
+      const std::uint64_t h = CallIndex::hash(call.id);
+      call_index_.prefetch_slot(h);
+      if (unindexed_count_ == unindexed_.size()) index_oldest_call();
+      const auto index = static_cast<std::uint32_t>(scenario_.calls.size());
+      unindexed_[(unindexed_head_ + unindexed_count_++) % unindexed_.size()] = UnindexedCall{h, index, id.col};
       o.kind = OpKind::call_later;
       o.call = index;
       scenario_.calls.push_back(std::move(call));
     } else if (op.raw == "cancel") {
       const Token& id = need(3, "call id to cancel");
       const std::string name = parse_id(id, "call id");
+      index_calls();
       const auto index = call_index_.find(name, scenario_.calls);
       if (!index) {
         fail(id, fmt::format("unknown id {}: expected an id declared by an earlier 'call_later'", show(name)));
@@ -644,19 +670,44 @@ private:
                                      show(e.event.id), declared_batched_names()));
       }
     } else {
-      pending_ids_.push_back({scenario_.expects.size(), tokens_[3].col});
+      pending_ids_.push_back({scenario_.expects.size(), tokens_[3].col, CallIndex::hash(e.event.id)});
     }
     scenario_.expects.push_back(std::move(e));
   }
 
   // Expect lines may name calls declared further down; check them once everything is read.
+  // The lookups run ahead of themselves: the slot for id i + 16 and the call in the slot for
+  // id i + 8 are fetched into the cache while id i is checked.
   void resolve_expect_ids() {
-    for (const auto& [index, col] : pending_ids_) {
-      const Expect& e = scenario_.expects[index];
-      if (!call_index_.find(e.event.id, scenario_.calls)) {
-        fail(e.line, col, fmt::format("unknown id {}: expected an id declared by a 'call_later' line", show(e.event.id)));
+    const std::size_t n = pending_ids_.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i + 16 < n) call_index_.prefetch_slot(pending_ids_[i + 16].hash);
+      if (i + 8 < n) call_index_.prefetch_call(pending_ids_[i + 8].hash, scenario_.calls);
+      const PendingId& p = pending_ids_[i];
+      const Expect& e = scenario_.expects[p.expect];
+      if (!call_index_.find(e.event.id, p.hash, scenario_.calls)) {
+        fail(e.line, p.col, fmt::format("unknown id {}: expected an id declared by a 'call_later' line", show(e.event.id)));
       }
     }
+  }
+
+  // Adds the oldest call not yet in the index; fails if its id was declared before.
+  void index_oldest_call() {
+    const UnindexedCall u = unindexed_[unindexed_head_];
+    unindexed_head_ = (unindexed_head_ + 1) % unindexed_.size();
+    --unindexed_count_;
+    const Call& call = scenario_.calls[u.index];
+    const auto [first, inserted] = call_index_.try_emplace(call.id, u.hash, u.index, scenario_.calls);
+    if (!inserted) {
+      unindexed_count_ = 0;  // this is the first problem: the later calls need no check
+      fail(call.line, u.col, fmt::format("duplicate id {} (already declared on line {}): expected a new id",
+                                         show(call.id), scenario_.calls[first].line));
+    }
+  }
+
+  // Adds every call not yet in the index, in file order.
+  void index_calls() {
+    while (unindexed_count_ > 0) index_oldest_call();
   }
 
   std::string_view text_;
@@ -670,7 +721,22 @@ private:
   std::int64_t last_at_ns_ = 0;
   std::size_t last_at_line_ = 0;
   CallIndex call_index_;
-  std::vector<std::pair<std::size_t, std::size_t>> pending_ids_;
+  // Calls whose ids are not in `call_index_` yet (a ring, oldest at `unindexed_head_`).
+  struct UnindexedCall {
+    std::uint64_t hash = 0;
+    std::uint32_t index = 0;
+    std::size_t col = 0;  // column of the id
+  };
+  std::array<UnindexedCall, 16> unindexed_{};
+  std::size_t unindexed_head_ = 0;
+  std::size_t unindexed_count_ = 0;
+  // Expect lines whose call ids are checked at the end.
+  struct PendingId {
+    std::size_t expect = 0;  // index into `Scenario::expects`
+    std::size_t col = 0;     // column of the id
+    std::uint64_t hash = 0;  // CallIndex::hash of the id
+  };
+  std::vector<PendingId> pending_ids_;
 };
 
 bool needs_quotes(std::string_view text, bool spaces_ok) {
