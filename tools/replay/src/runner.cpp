@@ -202,21 +202,58 @@ std::vector<Event> compared_events(std::span<const Event> events, bool trace) {
   return out;
 }
 
-std::uint64_t event_hash(std::span<const Event> events) {
-  // FNV-1a over each event's text form and a newline, written into one reused buffer.
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  std::string line;
-  line.reserve(128);
-  for (const Event& e : events) {
-    line.clear();
-    append_event(line, e);
-    line += '\n';
-    for (char c : line) {
-      h ^= static_cast<unsigned char>(c);
-      h *= 0x100000001b3ULL;
-    }
+namespace {
+
+// The hash state: each 64-bit word is xored in, then multiplied and folded (a multiply-xorshift
+// step, as in splitmix64's finalizer). Only fixed-width values and bytes go in, in a fixed
+// order and byte order, so the hash is the same on every run and machine.
+class EventHasher {
+public:
+  void word(std::uint64_t w) noexcept {
+    h_ ^= w;
+    h_ *= 0xbf58476d1ce4e5b9ULL;
+    h_ ^= h_ >> 31;
   }
-  return h;
+
+  // The length, then the bytes, eight at a time, little-endian, the last word zero-padded.
+  void bytes(std::string_view s) noexcept {
+    word(s.size());
+    std::size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) word(load(s.data() + i, 8));
+    if (i < s.size()) word(load(s.data() + i, s.size() - i));
+  }
+
+  std::uint64_t value() const noexcept {
+    std::uint64_t h = h_;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return h;
+  }
+
+private:
+  static std::uint64_t load(const char* p, std::size_t n) noexcept {
+    std::uint64_t w = 0;
+    for (std::size_t k = 0; k < n; ++k) w |= std::uint64_t{static_cast<unsigned char>(p[k])} << (8 * k);
+    return w;
+  }
+
+  std::uint64_t h_ = 0xcbf29ce484222325ULL;
+};
+
+}  // namespace
+
+std::uint64_t event_hash(std::span<const Event> events) {
+  EventHasher h;
+  h.word(events.size());
+  for (const Event& e : events) {
+    h.word(static_cast<std::uint64_t>(e.time_ns));
+    h.word(static_cast<std::uint64_t>(e.kind));
+    h.word(static_cast<std::uint64_t>(e.value));
+    h.bytes(e.id);
+    h.bytes(e.message);
+  }
+  return h.value();
 }
 
 }  // namespace txaio::replay

@@ -66,7 +66,8 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options = {})
 /// The events compared in the given mode: all of them in trace mode, else fire and error only.
 std::vector<Event> compared_events(std::span<const Event> events, bool trace);
 
-/// A 64-bit FNV-1a hash of the events' text forms (for `--check-determinism`).
+/// A 64-bit hash of the events' fields (for `--check-determinism`): equal lists hash equal,
+/// and the value depends only on the events, not on the run, build or machine.
 std::uint64_t event_hash(std::span<const Event> events);
 
 }  // namespace txaio::replay
