@@ -41,7 +41,7 @@ public:
         loop_(sim::Options{options.seed.value_or(scenario.seed.value_or(0)),
                            to_sim(options.ties.value_or(scenario.ties.value_or(Ties::fifo))), Dispatch::scheduled,
                            options.max_events}),
-        state_(scenario.calls.size(), CallState::idle),
+        calls_(scenario.calls.size()),
         handles_(scenario.calls.size()) {
     batched_.reserve(scenario.batched.size());
     for (std::uint32_t b = 0; b < scenario.batched.size(); ++b) {
@@ -51,6 +51,11 @@ public:
       batched_.back().set_observer([this, b](const BatchEvent& e) { on_batch_event(b, e); });
     }
     if (!batched_.empty()) batched_handles_.resize(scenario.calls.size());
+    for (std::size_t i = 0; i < scenario.calls.size(); ++i) {
+      const Call& call = scenario.calls[i];
+      calls_[i].owner = call.via ? static_cast<int>(*call.via) : no_owner;
+      calls_[i].raises = call.raise.has_value();
+    }
     // Each call is scheduled once and then fires, fails or is cancelled at most once; only
     // the batched timers' trace events can take the list past this.
     events_.reserve(2 * scenario.calls.size());
@@ -80,6 +85,7 @@ public:
       result.failure = fmt::format("the run stopped at virtual time {}: {}", format_time(loop_.now().count()), e.what());
     }
     result.end_ns = loop_.now().count();
+    name_fire_events();
     result.events = std::move(events_);
     result.buckets = std::move(buckets_);
     return result;
@@ -105,23 +111,42 @@ private:
     }
   }
 
-  // The callback every scenario call runs.
+  // The callback every scenario call runs. Calls run in due order, scattered over
+  // `scenario_.calls`, so a plain fire reads only the small `calls_` entry: its event holds
+  // the call's index in `value` until `name_fire_events` copies the ids in.
   void on_call(std::uint32_t index) {
-    const Call& call = scenario_.calls[index];
-    owner_ = call.via ? static_cast<int>(*call.via) : no_owner;
-    state_[index] = CallState::ran;
-    if (call.raise) {
+    CallRun& run = calls_[index];
+    owner_ = run.owner;
+    run.state = CallState::ran;
+    if (run.raises) {
+      const Call& call = scenario_.calls[index];
       record(EventKind::error, call.id, 0, *call.raise);
       throw ScenarioRaise(*call.raise);
     }
-    record(EventKind::fire, call.id);
+    events_.push_back(Event{loop_.now().count(), EventKind::fire, {}, {}, static_cast<std::int64_t>(index)});
+  }
+
+  // Gives each fire event its call's id (and its value back: 0), fetching the call of the
+  // event `ahead` places on into the cache.
+  void name_fire_events() {
+    constexpr std::size_t ahead = 8;
+    const std::size_t n = events_.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i + ahead < n && events_[i + ahead].kind == EventKind::fire) {
+        __builtin_prefetch(&scenario_.calls[static_cast<std::size_t>(events_[i + ahead].value)]);
+      }
+      Event& e = events_[i];
+      if (e.kind != EventKind::fire) continue;
+      e.id = scenario_.calls[static_cast<std::size_t>(e.value)].id;
+      e.value = 0;
+    }
   }
 
   void apply(const Op& op) {
     const Call& call = scenario_.calls[op.call];
     if (op.kind == OpKind::call_later) {
       record(EventKind::schedule, call.id, op.at_ns + call.delay_ns);
-      state_[op.call] = CallState::pending;
+      calls_[op.call].state = CallState::pending;
       Callback fn([this, index = op.call] { on_call(index); });
       if (call.via) {
         batched_handles_[op.call] = batched_[*call.via].schedule(nanoseconds(call.delay_ns), std::move(fn));
@@ -130,9 +155,9 @@ private:
       }
       return;
     }
-    if (state_[op.call] != CallState::pending) return;  // already ran or cancelled: a no-op
+    if (calls_[op.call].state != CallState::pending) return;  // already ran or cancelled: a no-op
     record(EventKind::cancel, call.id);
-    state_[op.call] = CallState::cancelled;
+    calls_[op.call].state = CallState::cancelled;
     if (call.via) {
       batched_handles_[op.call].cancel();
     } else {
@@ -177,7 +202,13 @@ private:
   std::vector<BatchedTimer> batched_;
   std::vector<Event> events_;
   std::vector<BucketActivity> buckets_;
-  std::vector<CallState> state_;
+  // What running a call needs, beside its state, without touching its `Call`.
+  struct CallRun {
+    int owner = no_owner;  // its batched timer, or no_owner
+    CallState state = CallState::idle;
+    bool raises = false;
+  };
+  std::vector<CallRun> calls_;
   std::vector<DelayedCall> handles_;
   std::vector<BatchedCall> batched_handles_;
   // The batched timer whose work ran last (to name the one a BatchError comes from).
