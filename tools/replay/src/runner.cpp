@@ -33,6 +33,22 @@ enum class CallState : std::uint8_t { idle, pending, ran, cancelled };
 
 constexpr int no_owner = -1;
 
+// What a call's callback needs to know of its `Call`, in 32 bits (so that the callback, with
+// the runner and the call's index, fits in `Callback`'s inline storage): whether it raises,
+// and its batched timer (index + 1, 0 for none).
+class CallTraits {
+public:
+  explicit CallTraits(const Call& call)
+      : bits_((call.raise ? raises_bit : 0u) | (call.via ? (*call.via + 1) & ~raises_bit : 0u)) {}
+  bool raises() const noexcept { return (bits_ & raises_bit) != 0; }
+  int owner() const noexcept { return static_cast<int>(bits_ & ~raises_bit) - 1; }
+
+private:
+  static constexpr std::uint32_t raises_bit = 0x80000000u;
+  std::uint32_t bits_;
+};
+static_assert(sizeof(CallTraits) == 4);
+
 class Runner {
 public:
   Runner(const Scenario& scenario, const RunOptions& options)
@@ -41,8 +57,9 @@ public:
         loop_(sim::Options{options.seed.value_or(scenario.seed.value_or(0)),
                            to_sim(options.ties.value_or(scenario.ties.value_or(Ties::fifo))), Dispatch::scheduled,
                            options.max_events}),
-        calls_(scenario.calls.size()),
+        state_(scenario.calls.size(), CallState::idle),
         handles_(scenario.calls.size()) {
+    if (scenario.batched.size() >= 0x7fffffff) throw std::length_error("too many batched timers for one scenario");
     batched_.reserve(scenario.batched.size());
     for (std::uint32_t b = 0; b < scenario.batched.size(); ++b) {
       const BatchedDecl& d = scenario.batched[b];
@@ -51,11 +68,6 @@ public:
       batched_.back().set_observer([this, b](const BatchEvent& e) { on_batch_event(b, e); });
     }
     if (!batched_.empty()) batched_handles_.resize(scenario.calls.size());
-    for (std::size_t i = 0; i < scenario.calls.size(); ++i) {
-      const Call& call = scenario.calls[i];
-      calls_[i].owner = call.via ? static_cast<int>(*call.via) : no_owner;
-      calls_[i].raises = call.raise.has_value();
-    }
     // Each call is scheduled once and then fires, fails or is cancelled at most once; only
     // the batched timers' trace events can take the list past this.
     events_.reserve(2 * scenario.calls.size());
@@ -111,14 +123,13 @@ private:
     }
   }
 
-  // The callback every scenario call runs. Calls run in due order, scattered over
-  // `scenario_.calls`, so a plain fire reads only the small `calls_` entry: its event holds
-  // the call's index in `value` until `name_fire_events` copies the ids in.
-  void on_call(std::uint32_t index) {
-    CallRun& run = calls_[index];
-    owner_ = run.owner;
-    run.state = CallState::ran;
-    if (run.raises) {
+  // The callback every scenario call runs, told what it needs by its closure: calls run in
+  // due order, scattered over `scenario_.calls`, so a plain fire reads nothing of its `Call`.
+  // Its event holds the call's index in `value` until `name_fire_events` copies the ids in.
+  void on_call(std::uint32_t index, CallTraits traits) {
+    owner_ = traits.owner();
+    state_[index] = CallState::ran;
+    if (traits.raises()) {
       const Call& call = scenario_.calls[index];
       record(EventKind::error, call.id, 0, *call.raise);
       throw ScenarioRaise(*call.raise);
@@ -146,8 +157,8 @@ private:
     const Call& call = scenario_.calls[op.call];
     if (op.kind == OpKind::call_later) {
       record(EventKind::schedule, call.id, op.at_ns + call.delay_ns);
-      calls_[op.call].state = CallState::pending;
-      Callback fn([this, index = op.call] { on_call(index); });
+      state_[op.call] = CallState::pending;
+      Callback fn([this, index = op.call, traits = CallTraits(call)] { on_call(index, traits); });
       if (call.via) {
         batched_handles_[op.call] = batched_[*call.via].schedule(nanoseconds(call.delay_ns), std::move(fn));
       } else {
@@ -155,9 +166,9 @@ private:
       }
       return;
     }
-    if (calls_[op.call].state != CallState::pending) return;  // already ran or cancelled: a no-op
+    if (state_[op.call] != CallState::pending) return;  // already ran or cancelled: a no-op
     record(EventKind::cancel, call.id);
-    calls_[op.call].state = CallState::cancelled;
+    state_[op.call] = CallState::cancelled;
     if (call.via) {
       batched_handles_[op.call].cancel();
     } else {
@@ -202,13 +213,7 @@ private:
   std::vector<BatchedTimer> batched_;
   std::vector<Event> events_;
   std::vector<BucketActivity> buckets_;
-  // What running a call needs, beside its state, without touching its `Call`.
-  struct CallRun {
-    int owner = no_owner;  // its batched timer, or no_owner
-    CallState state = CallState::idle;
-    bool raises = false;
-  };
-  std::vector<CallRun> calls_;
+  std::vector<CallState> state_;
   std::vector<DelayedCall> handles_;
   std::vector<BatchedCall> batched_handles_;
   // The batched timer whose work ran last (to name the one a BatchError comes from).
