@@ -97,13 +97,13 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i) noexcept {
 }
 
 // The calls' ids, for lookups by id: an open-addressing table (linear probing, a power-of-two
-// size kept at most half full) of indexes into `Scenario::calls`, with each id's hash beside
+// size kept at most three quarters full) of indexes into `Scenario::calls`, with each id's hash beside
 // its index so that a probe reads a call only when the hashes agree.
 class CallIndex {
 public:
   void reserve(std::size_t n) {
     std::size_t capacity = 16;
-    while (capacity < 2 * n) capacity *= 2;
+    while (3 * capacity < 4 * n) capacity *= 2;
     if (capacity > slots_.size()) rehash(capacity);
   }
 
@@ -126,7 +126,7 @@ public:
   /// and whether it was added.
   std::pair<std::uint32_t, bool> try_emplace(std::string_view id, std::uint64_t h, std::uint32_t index,
                                              const std::vector<Call>& calls) {
-    if (2 * (size_ + 1) > slots_.size()) rehash(std::max<std::size_t>(16, 2 * slots_.size()));
+    if (4 * (size_ + 1) > 3 * slots_.size()) rehash(std::max<std::size_t>(16, 2 * slots_.size()));
     std::size_t i = h & mask();
     for (;; i = (i + 1) & mask()) {
       const Slot& s = slots_[i];
