@@ -32,8 +32,9 @@ std::string rewrite_expectations(std::string_view text, const Scenario& s, std::
   std::vector<std::size_t> line_of(s.line_count + 2, 0);  // line number -> expect index + 1
   for (std::size_t i = 0; i < s.expects.size(); ++i) line_of[s.expects[i].line] = i + 1;
 
-  std::string newline = "\n";
-  if (const auto nl = text.find('\n'); nl != std::string_view::npos && nl > 0 && text[nl - 1] == '\r') newline = "\r\n";
+  const std::size_t first_nl = text.find('\n');
+  const bool crlf = first_nl != std::string_view::npos && first_nl > 0 && text[first_nl - 1] == '\r';
+  const std::string_view newline = crlf ? "\r\n" : "\n";
 
   std::string out;
   out.reserve(text.size() + observed.size() * 24);
