@@ -15,6 +15,12 @@ namespace {
 thread_local std::size_t t_allocations = 0;
 }  // namespace
 
+// GCC (with some sanitizers' inlining) mistakes the replaced pair below for a mismatched
+// new / free; they are a matching malloc / free pair.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+
 void* operator new(std::size_t size) {
   ++t_allocations;
   if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
