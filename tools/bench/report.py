@@ -411,8 +411,8 @@ def main():
         "load on the machine. Each figure is the best of the repetitions (`REPETITIONS`, "
         "default 3): noise from other processes only ever adds time.",
         "",
-        f"Run {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} at commit "
-        f"{git_describe(args.root)}.",
+        f"Run {context.get('date') or datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M%z')} "
+        f"at commit {git_describe(args.root)}.",
         "",
         "## Reproduce",
         "",
