@@ -393,6 +393,7 @@ def main():
     parser.add_argument("--command", default="bash tools/bench/run", help="the command that reproduces this")
     parser.add_argument("--notes", help="a Markdown file of analysis notes to include")
     parser.add_argument("--root", default=".", help="the repository (for the commit)")
+    parser.add_argument("--commit", help="the commit the run measured (default: the repository's HEAD now)")
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
 
@@ -412,7 +413,7 @@ def main():
         "default 3): noise from other processes only ever adds time.",
         "",
         f"Run {context.get('date') or datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M%z')} "
-        f"at commit {git_describe(args.root)}.",
+        f"at commit {args.commit or git_describe(args.root)}.",
         "",
         "## Reproduce",
         "",
