@@ -227,7 +227,7 @@ class Report:
                 continue
             rate = p["items_per_second"]
             ratio = self.ratio(name, base)
-            faster = f"; `{base}` is {1 / ratio:,.0f}× faster" if ratio and ratio < 1 else ""
+            faster = f"; `{base}` is {1 / ratio:,.3g}× faster" if ratio and ratio < 1 else ""
             lines.append(
                 f"| `{name}` | {WHAT.get(fam, '')} | {fmt_rate(rate)} | {fmt_ns(1 / rate)} | `{base}` | "
                 f"{fmt_ratio(ratio)} | mean of {p['runs']} run(s){faster} |")
