@@ -227,7 +227,11 @@ class Report:
                 continue
             rate = p["items_per_second"]
             ratio = self.ratio(name, base)
-            faster = f"; `{base}` is {1 / ratio:,.3g}× faster" if ratio and ratio < 1 else ""
+            speedup = 1 / ratio if ratio else None
+            faster = ""
+            if speedup and speedup > 1:
+                faster = f"; `{base}` is {speedup:,.0f}× faster" if speedup >= 100 else \
+                    f"; `{base}` is {speedup:.3g}× faster"
             lines.append(
                 f"| `{name}` | {WHAT.get(fam, '')} | {fmt_rate(rate)} | {fmt_ns(1 / rate)} | `{base}` | "
                 f"{fmt_ratio(ratio)} | mean of {p['runs']} run(s){faster} |")
