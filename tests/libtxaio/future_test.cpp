@@ -15,6 +15,7 @@
 #include "txaio/sim/loop.hpp"
 #include "txaio/testutil/matchers.hpp"
 #include "txaio/testutil/replace_loop.hpp"
+#include "txaio/testutil/sim_test.hpp"
 
 namespace {
 
@@ -33,25 +34,11 @@ using txaio::testutil::rejected_with;
 using txaio::testutil::resolved_with;
 using ::testing::HasSubstr;
 
-std::string dispatch_name(const ::testing::TestParamInfo<Dispatch>& info) {
-  return info.param == Dispatch::scheduled ? "scheduled" : "immediate";
-}
-
 // Every test runs under both dispatch policies, on a sim::Loop installed as the default.
-class FutureTest : public ::testing::TestWithParam<Dispatch> {
-protected:
-  bool immediate() const { return GetParam() == Dispatch::immediate; }
-  /// Runs what is ready now (queued callbacks in scheduled mode).
-  void run_ready() { loop_.advance(0s); }
+class FutureTest : public txaio::testutil::DispatchSimTest {};
 
-  txaio::sim::Loop loop_{txaio::sim::Options{.dispatch = GetParam()}};
-
-private:
-  txaio::testutil::LoopGuard guard_{loop_};
-};
-
-INSTANTIATE_TEST_SUITE_P(Dispatch, FutureTest, ::testing::Values(Dispatch::scheduled, Dispatch::immediate),
-                         dispatch_name);
+INSTANTIATE_TEST_SUITE_P(Dispatch, FutureTest, txaio::testutil::both_dispatch_policies(),
+                         txaio::testutil::dispatch_name);
 
 // ---- creation -----------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@
 #include "txaio/sim/loop.hpp"
 #include "txaio/testutil/matchers.hpp"
 #include "txaio/testutil/replace_loop.hpp"
+#include "txaio/testutil/sim_test.hpp"
 
 namespace {
 
@@ -31,14 +32,8 @@ using txaio::testutil::is_resolved;
 using txaio::testutil::rejected_with;
 using ::testing::HasSubstr;
 
-std::string dispatch_name(const ::testing::TestParamInfo<Dispatch>& info) {
-  return info.param == Dispatch::scheduled ? "scheduled" : "immediate";
-}
-
-class GatherTest : public ::testing::TestWithParam<Dispatch> {
+class GatherTest : public txaio::testutil::DispatchSimTest {
 protected:
-  void run_ready() { loop_.advance(0s); }
-
   /// The value of a settled future (runs the loop first).
   template <class T>
   T value_of(const Future<T>& f) {
@@ -55,15 +50,11 @@ protected:
     return out;
   }
 
-  txaio::sim::Loop loop_{txaio::sim::Options{.dispatch = GetParam()}};
   std::vector<int> cancels_;
-
-private:
-  txaio::testutil::LoopGuard guard_{loop_};
 };
 
-INSTANTIATE_TEST_SUITE_P(Dispatch, GatherTest, ::testing::Values(Dispatch::scheduled, Dispatch::immediate),
-                         dispatch_name);
+INSTANTIATE_TEST_SUITE_P(Dispatch, GatherTest, txaio::testutil::both_dispatch_policies(),
+                         txaio::testutil::dispatch_name);
 
 std::vector<int> values(const std::vector<Outcome<int>>& outcomes) {
   std::vector<int> out;

@@ -48,3 +48,23 @@ TEST(SimTestScope, DefaultIsRestoredAfterTheFixture) {
 }
 
 }  // namespace
+
+namespace {
+
+class DispatchFixture : public txaio::testutil::DispatchSimTest {};
+
+INSTANTIATE_TEST_SUITE_P(Dispatch, DispatchFixture, txaio::testutil::both_dispatch_policies(),
+                         txaio::testutil::dispatch_name);
+
+TEST_P(DispatchFixture, ItsLoopUsesTheParameterAndIsTheDefault) {
+  EXPECT_EQ(loop_.dispatch(), GetParam());
+  EXPECT_EQ(immediate(), GetParam() == txaio::Dispatch::immediate);
+  EXPECT_EQ(&txaio::default_loop(), &loop_);
+  int ran = 0;
+  txaio::call_soon([&] { ++ran; });
+  run_ready();
+  EXPECT_EQ(ran, 1);
+  EXPECT_EQ(loop_.now(), std::chrono::nanoseconds(0));
+}
+
+}  // namespace
