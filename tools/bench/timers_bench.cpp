@@ -74,11 +74,14 @@ void heap_floor(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
 }
 
-void sim_timers(benchmark::State& state) {
+// The timer workload through a txaio loop: schedule every call with a captured lambda, cancel
+// every 10th, then `run` the loop until they all ran. The loop type is a template parameter so
+// calls to a `final` loop are not made through the base class.
+template <class L, class Run>
+void loop_timers(benchmark::State& state, L& loop, std::int64_t span_ns, Run run) {
   const auto n = static_cast<std::size_t>(state.range(0));
-  const auto& delays = cached_delays_ns(n, sim_span_ns);
+  const auto& delays = cached_delays_ns(n, span_ns);
   const Tally want = expected_tally(n);
-  sim::Loop loop;
   std::vector<DelayedCall> cancels;
   cancels.reserve(n / 10);
   Tally tally;
@@ -90,10 +93,15 @@ void sim_timers(benchmark::State& state) {
     }
     for (DelayedCall& call : cancels) call.cancel();
     cancels.clear();
-    loop.run_until_idle();
+    run();
     if (!check_tally(state, tally, want)) return;
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
+}
+
+void sim_timers(benchmark::State& state) {
+  sim::Loop loop;
+  loop_timers(state, loop, sim_span_ns, [&loop] { loop.run_until_idle(); });
 }
 
 void asio_raw_timers(benchmark::State& state) {
@@ -123,27 +131,12 @@ void asio_raw_timers(benchmark::State& state) {
 }
 
 void asio_loop_timers(benchmark::State& state) {
-  const auto n = static_cast<std::size_t>(state.range(0));
-  const auto& delays = cached_delays_ns(n, asio_span_ns);
-  const Tally want = expected_tally(n);
   boost::asio::io_context context;
   AsioLoop loop(context);
-  std::vector<DelayedCall> cancels;
-  cancels.reserve(n / 10);
-  Tally tally;
-  for (auto _ : state) {
-    tally = Tally{};
-    for (std::size_t i = 0; i < n; ++i) {
-      DelayedCall call = loop.call_later(nanoseconds(delays[i]), [&tally, i] { tally.hit(i); });
-      if (is_dropped(i)) cancels.push_back(call);
-    }
-    for (DelayedCall& call : cancels) call.cancel();
-    cancels.clear();
+  loop_timers(state, loop, asio_span_ns, [&context] {
     context.run();
     context.restart();
-    if (!check_tally(state, tally, want)) return;
-  }
-  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
+  });
 }
 
 // Watches a batched timer: the buckets it opened (a loop timer scheduled for chunk 0) and
