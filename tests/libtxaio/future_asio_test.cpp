@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "future_chain.hpp"
 #include "future_model.hpp"
 #include "gather_model.hpp"
 #include "txaio/api.hpp"
@@ -154,21 +155,9 @@ TEST_F(AsioFutures, CompletingFromAnotherThreadThroughCallSoonThreadsafe) {
 
 TEST_F(AsioFutures, LongChainOnAsio) {
   constexpr int n = 100'000;
-  int last = -1;
-  std::function<void(int)> link = [&](int v) {
-    if (v == n) {
-      last = v;
-      return;
-    }
-    Future<int> next = txaio::create_future<int>();
-    txaio::add_callbacks(next, link);
-    txaio::resolve(next, v + 1);
-  };
-  Future<int> first = txaio::create_future<int>();
-  txaio::add_callbacks(first, link);
-  txaio::resolve(first, 0);
+  const auto last = txaio::test::start_future_chain(n);
   io_.run();
-  EXPECT_EQ(last, n);
+  EXPECT_EQ(*last, n);
 }
 
 TEST(AsioFuturesTeardown, DispatchDiscardedAfterItsLoopIsGoneDoesNotTouchIt) {

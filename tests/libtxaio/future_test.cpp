@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "future_chain.hpp"
 #include "txaio/api.hpp"
 #include "txaio/errors.hpp"
 #include "txaio/sim/loop.hpp"
@@ -619,21 +620,9 @@ TEST_P(FutureTest, ChainOfAHundredThousandFuturesDoesNotOverflowTheStack) {
 
 TEST_P(FutureTest, ChainBuiltFromCallbacksDoesNotOverflowTheStack) {
   // Each callback creates the next future, attaches the next link and resolves it.
-  int last = -1;
-  std::function<void(int)> link = [&](int v) {
-    if (v == chain_length) {
-      last = v;
-      return;
-    }
-    Future<int> next = txaio::create_future<int>();
-    txaio::add_callbacks(next, link);
-    txaio::resolve(next, v + 1);
-  };
-  Future<int> first = txaio::create_future<int>();
-  txaio::add_callbacks(first, link);
-  txaio::resolve(first, 0);
+  const auto last = txaio::test::start_future_chain(chain_length);
   loop_.run_until_idle();
-  EXPECT_EQ(last, chain_length);
+  EXPECT_EQ(*last, chain_length);
 }
 
 TEST_P(FutureTest, DroppingAnUnresolvedChainDoesNotOverflowTheStack) {
