@@ -1,11 +1,14 @@
 #include "txaio/replay/cli.hpp"
 
+#include <sys/stat.h>
+
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <fstream>
@@ -14,6 +17,8 @@
 #include <sstream>
 #include <thread>
 
+#include "txaio/replay/detail/file_kind.hpp"
+#include "txaio/replay/detail/input_file.hpp"
 #include "txaio/replay/html_report.hpp"
 #include "txaio/replay/junit.hpp"
 #include "txaio/replay/replay.hpp"
@@ -50,15 +55,6 @@ Trace events (--trace): schedule ID DUE, cancel ID, bucket_timer B DUE, bucket_f
 
 Exit codes: 0 all passed, 1 an expectation failed, 2 usage or parse error (nothing runs),
   3 determinism check failed.)";
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(fmt::format("cannot read {}", path.generic_string()));
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) throw std::runtime_error(fmt::format("cannot read {}", path.generic_string()));
-  return std::move(buffer).str();
-}
 
 void write_file(const fs::path& path, std::string_view text) {
   if (path.has_parent_path()) {
@@ -202,6 +198,35 @@ void parallel_for(std::size_t n, unsigned jobs, F&& body) {
   for (auto& t : threads) t.join();
 }
 
+// Calls `add` for every regular `*.txs` file under the folder `root`, following symlinks to
+// folders, and returns how many it found; a symlink back to a folder it is inside is an error
+// naming the link.
+template <class Add>
+std::size_t scan_folder(const std::string& root, Add&& add) {
+  std::vector<detail::FileId> chain;  // chain[d]: the folder holding the entries at depth d
+  if (const auto id = detail::file_id(root)) chain.push_back(*id);
+  std::size_t found = 0;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::follow_directory_symlink, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    const auto depth = static_cast<std::size_t>(it.depth());
+    std::error_code entry_ec;  // a dangling symlink is neither a folder nor a file
+    if (it->is_directory(entry_ec)) {
+      const auto id = detail::file_id(it->path());
+      chain.resize(depth + 1);
+      if (id && std::find(chain.begin(), chain.end(), *id) != chain.end()) {
+        throw std::runtime_error(fmt::format("cannot read folder {}: symlink loop at {}", root, it->path().generic_string()));
+      }
+      if (id) chain.push_back(*id);
+    } else if (it->is_regular_file(entry_ec) && it->path().extension() == ".txs") {
+      add(it->path());
+      ++found;
+    }
+  }
+  if (ec) throw std::runtime_error(fmt::format("cannot read folder {}: {}", root, ec.message()));
+  return found;
+}
+
 }  // namespace
 
 std::optional<Shard> parse_shard(std::string_view text) {
@@ -228,22 +253,19 @@ std::vector<fs::path> collect_scenarios(std::span<const std::string> paths) {
   };
   for (const std::string& arg : paths) {
     const fs::path p(arg);
-    std::error_code ec;
-    const fs::file_status st = fs::status(p, ec);
-    if (ec || !fs::exists(st)) throw std::runtime_error(fmt::format("no such file or folder: {}", arg));
-    if (fs::is_directory(st)) {
-      std::size_t found = 0;
-      for (auto it = fs::recursive_directory_iterator(p, fs::directory_options::follow_directory_symlink, ec);
-           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (it->is_regular_file() && it->path().extension() == ".txs") {
-          add(it->path());
-          ++found;
-        }
-      }
-      if (ec) throw std::runtime_error(fmt::format("cannot read folder {}: {}", arg, ec.message()));
-      if (found == 0) throw std::runtime_error(fmt::format("no *.txs scenario files under {}", arg));
-    } else {
+    struct stat st {};
+    if (::stat(p.c_str(), &st) != 0) {
+      if (errno == ELOOP) throw std::runtime_error(fmt::format("{}: symlink loop", arg));
+      throw std::runtime_error(fmt::format("no such file or folder: {}", arg));
+    }
+    if (S_ISDIR(st.st_mode)) {
+      if (scan_folder(arg, add) == 0) throw std::runtime_error(fmt::format("no *.txs scenario files under {}", arg));
+    } else if (S_ISREG(st.st_mode)) {
       add(p);
+    } else {
+      // Checked here, without opening it: reading a FIFO would wait for a writer.
+      throw std::runtime_error(
+          fmt::format("{}: not a regular file ({}): expected a scenario file or a folder", arg, detail::kind_name(st.st_mode)));
     }
   }
   std::sort(out.begin(), out.end(), [](const fs::path& a, const fs::path& b) { return a.generic_string() < b.generic_string(); });
@@ -329,7 +351,7 @@ int run_cli(std::span<const std::string> args, std::ostream& out, std::ostream& 
     item.path = files[i];
     item.name = files[i].generic_string();
     try {
-      item.text = read_file(files[i]);
+      item.text = detail::read_input_file(files[i]);
       item.scenario = parse_scenario(item.text, item.name);
     } catch (const ParseError& e) {
       item.parse_error = e.what();
