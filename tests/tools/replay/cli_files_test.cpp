@@ -2,6 +2,7 @@
 // and devices: inputs are never overwritten, symlinks stay symlinks, special files are refused
 // without blocking, and concurrent --update runs never leave a partial file.
 #include "txaio/replay/detail/input_file.hpp"
+#include "txaio/replay/detail/output_file.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -76,6 +77,78 @@ TEST(CliFiles, SymlinkLoopsNameThePathGivenAndSayLoop) {
   const CommandResult self = replay(q(dir.path() / "self.txs"));
   EXPECT_EQ(self.exit_code, exit_usage) << self.output;
   EXPECT_TRUE(has(self.output, (dir.path() / "self.txs").string() + ": symlink loop")) << self.output;
+}
+
+// --- F4: outputs never replace inputs or special files ----------------------------------------
+
+TEST(CliFiles, AnOutputThatIsAnInputIsRefusedAndTheInputKept) {
+  TempDir dir;
+  const auto s = dir.write("d/s.txs", good);
+  fs::create_symlink(s, dir.path() / "link.xml");
+  for (const std::string option : {"--junit", "--report"}) {
+    for (const fs::path& out : {s, dir.path() / "link.xml", dir.path() / "d/./s.txs"}) {
+      for (const fs::path& in : {s, dir.path() / "d"}) {
+        const CommandResult r = replay(option + " " + q(out) + " " + q(in));
+        EXPECT_EQ(r.exit_code, exit_usage) << option << " " << out << " " << in << "\n" << r.output;
+        EXPECT_TRUE(has(r.output, option + " " + out.string() + ": is the scenario file")) << r.output;
+        EXPECT_EQ(TempDir::read(s), good);
+      }
+    }
+  }
+}
+
+TEST(CliFiles, OutputsAreWrittenThroughSymlinks) {
+  TempDir dir;
+  const auto s = dir.write("s.txs", good);
+  const auto real = dir.write("reports/real.xml", "old");
+  fs::create_symlink(real, dir.path() / "junit.xml");
+  ::chmod(real.c_str(), 0640);
+  const CommandResult r = replay("--junit " + q(dir.path() / "junit.xml") + " " + q(s));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(fs::is_symlink(dir.path() / "junit.xml"));
+  EXPECT_TRUE(has(TempDir::read(real), "<testsuite")) << TempDir::read(real);
+  EXPECT_EQ(fs::status(real).permissions(), fs::perms(0640));
+}
+
+TEST(CliFiles, UpdateWritesThroughASymlinkedScenario) {
+  TempDir dir;
+  const auto real = dir.write("real/w.txs", wrong);
+  const auto link = dir.path() / "w.txs";
+  fs::create_symlink(real, link);
+  const CommandResult r = replay("--update " + q(link));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(fs::is_symlink(link));
+  EXPECT_EQ(TempDir::read(real), fixed);
+}
+
+TEST(CliFiles, SpecialFilesAsOutputsAreRefusedAndKept) {
+  TempDir dir;
+  const auto s = dir.write("s.txs", good);
+  const auto fifo = dir.path() / "out.xml";
+  make_fifo(fifo);
+  for (const std::string option : {"--junit", "--report"}) {
+    const CommandResult r = replay(option + " " + q(fifo) + " " + q(s));
+    EXPECT_EQ(r.exit_code, exit_usage) << r.output;
+    EXPECT_TRUE(has(r.output, option + " " + fifo.string() + ": not a regular file (a FIFO)")) << r.output;
+    EXPECT_TRUE(fs::is_fifo(fifo));
+  }
+  const CommandResult folder = replay("--junit " + q(dir.path()) + " " + q(s));
+  EXPECT_EQ(folder.exit_code, exit_usage) << folder.output;
+  EXPECT_TRUE(has(folder.output, "not a regular file (a folder)")) << folder.output;
+}
+
+TEST(CliFiles, WriterLeavesNoTemporaryFileBehind) {
+  TempDir dir;
+  detail::write_output_file(dir.path() / "new/out.txt", "one");
+  detail::write_output_file(dir.path() / "new/out.txt", "two");
+  EXPECT_EQ(TempDir::read(dir.path() / "new/out.txt"), "two");
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir.path() / "new")) ++files;
+  EXPECT_EQ(files, 1u);
+  const auto fifo = dir.path() / "fifo";
+  make_fifo(fifo);
+  EXPECT_THROW(detail::write_output_file(fifo, "x"), std::runtime_error);
+  EXPECT_TRUE(fs::is_fifo(fifo));
 }
 
 }  // namespace

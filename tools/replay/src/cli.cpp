@@ -11,7 +11,6 @@
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
-#include <fstream>
 #include <mutex>
 #include <set>
 #include <sstream>
@@ -19,6 +18,7 @@
 
 #include "txaio/replay/detail/file_kind.hpp"
 #include "txaio/replay/detail/input_file.hpp"
+#include "txaio/replay/detail/output_file.hpp"
 #include "txaio/replay/html_report.hpp"
 #include "txaio/replay/junit.hpp"
 #include "txaio/replay/replay.hpp"
@@ -55,30 +55,6 @@ Trace events (--trace): schedule ID DUE, cancel ID, bucket_timer B DUE, bucket_f
 
 Exit codes: 0 all passed, 1 an expectation failed, 2 usage or parse error (nothing runs),
   3 determinism check failed.)";
-
-void write_file(const fs::path& path, std::string_view text) {
-  if (path.has_parent_path()) {
-    std::error_code ec;
-    fs::create_directories(path.parent_path(), ec);
-  }
-  const fs::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error(fmt::format("cannot write {}", tmp.generic_string()));
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    out.close();
-    if (!out) throw std::runtime_error(fmt::format("cannot write {}", tmp.generic_string()));
-  }
-  std::error_code ec;
-  if (const fs::file_status st = fs::status(path, ec); !ec && fs::exists(st)) {
-    fs::permissions(tmp, st.permissions(), ec);  // an updated scenario keeps its mode
-  }
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw std::runtime_error(fmt::format("cannot write {}", path.generic_string()));
-  }
-}
 
 // A one-line progress bar on an interactive stderr, drawn only once a run has lasted half a
 // second, redrawn ten times a second, erased at the end and around printed lines.
@@ -335,6 +311,8 @@ int run_cli(std::span<const std::string> args, std::ostream& out, std::ostream& 
   std::vector<fs::path> files;
   try {
     files = collect_scenarios(set.paths);
+    if (!set.junit.empty()) detail::check_output_path("--junit", set.junit, files);
+    if (!set.report.empty()) detail::check_output_path("--report", set.report, files);
   } catch (const std::exception& e) {
     return usage_error(e.what());
   }
@@ -373,7 +351,7 @@ int run_cli(std::span<const std::string> args, std::ostream& out, std::ostream& 
       if (!set.junit.empty()) {
         std::ostringstream xml;
         write_junit(xml, outcomes, elapsed());
-        write_file(set.junit, xml.str());
+        detail::write_output_file(set.junit, xml.str());
       }
     } catch (const std::exception& e) {
       err << "txaio-replay: error: --junit: " << e.what() << '\n';
@@ -383,7 +361,7 @@ int run_cli(std::span<const std::string> args, std::ostream& out, std::ostream& 
       if (!set.report.empty()) {
         std::ostringstream html;
         write_html_report(html, outcomes, ReportOptions{subtitle});
-        write_file(set.report, html.str());
+        detail::write_output_file(set.report, html.str());
         out << "report: " << fs::absolute(set.report).lexically_normal().generic_string() << '\n';
       }
     } catch (const std::exception& e) {
@@ -472,7 +450,7 @@ int run_cli(std::span<const std::string> args, std::ostream& out, std::ostream& 
         if (set.update) {
           try {
             const std::string rewritten = rewrite_expectations(item.text, *o.scenario, o.compared, options.tolerance_ns);
-            write_file(item.path, rewritten);
+            detail::write_output_file(item.path, rewritten);
             // The report shows the file as it is now.
             o.scenario = parse_scenario(rewritten, o.name);
             o.comparison = compare(*o.scenario, o.compared, options.tolerance_ns);
