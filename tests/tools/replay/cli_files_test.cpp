@@ -151,4 +151,57 @@ TEST(CliFiles, WriterLeavesNoTemporaryFileBehind) {
   EXPECT_TRUE(fs::is_fifo(fifo));
 }
 
+// --- F7: concurrent --update -----------------------------------------------------------------
+
+TEST(CliFiles, ReplaceOnlyWhileTheFileHoldsWhatWasRead) {
+  TempDir dir;
+  const auto f = dir.write("f.txs", "mine");
+  EXPECT_EQ(detail::replace_file_text(f, "mine", "new"), detail::Replaced::written);
+  EXPECT_EQ(detail::replace_file_text(f, "mine", "new"), detail::Replaced::already_current);
+  EXPECT_THROW(detail::replace_file_text(f, "mine", "other"), std::runtime_error);
+  EXPECT_EQ(TempDir::read(f), "new");
+}
+
+TEST(CliFiles, ConcurrentUpdatesLeaveOneWholeFileAndSayWhatLanded) {
+  TempDir dir;
+  std::string text = "txaio-scenario 1\n", want = text;
+  for (int i = 0; i < 20000; ++i) text += "at 0 call_later c" + std::to_string(i) + " " + std::to_string(i + 1) + "\n";
+  want = text;
+  for (int i = 0; i < 20000; ++i) {
+    text += "expect " + std::to_string(i + 2) + " fire c" + std::to_string(i) + "\n";
+    want += "expect " + std::to_string(i + 1) + " fire c" + std::to_string(i) + "\n";
+  }
+  // Twelve writers and four readers at once, each output in its own file; a few rounds, as
+  // the interleaving differs from run to run.
+  const auto f = dir.path() / "f.txs";
+  for (int round = 0; round < 4 && !HasFailure(); ++round) {
+    dir.write("f.txs", text);
+    std::string script;
+    for (int i = 0; i < 16; ++i) {
+      const std::string out = q(dir.path() / ("out" + std::to_string(i)));
+      script += "(" + shell_quote(TXAIO_REPLAY_EXE) + (i % 4 == 3 ? " " : " --update ") + q(f) + " > " + out +
+                " 2>&1; echo $? >> " + out + ") &\n";
+    }
+    run_command("timeout 120 sh -c " + shell_quote(script + "wait\n"));
+    EXPECT_EQ(TempDir::read(f), want);
+    std::size_t wrote = 0;  // the others found it written, or read it fixed
+    for (int i = 0; i < 16; ++i) {
+      const std::string out = TempDir::read(dir.path() / ("out" + std::to_string(i)));
+      if (i % 4 == 3) {
+        // A reader sees the old file or the new one, whole: it fails or passes, never a parse error.
+        EXPECT_TRUE(has(out, "FAIL  ") || has(out, "PASS  ")) << out;
+      } else {
+        // A writer that started after the file was fixed finds it passing.
+        EXPECT_TRUE(has(out, "UPDATED  " + f.string()) || has(out, "PASS  " + f.string())) << out;
+        EXPECT_TRUE(out.ends_with("\n0\n")) << out;
+        wrote += has(out, "UPDATED  " + f.string() + "  (20000 expect lines)\n") ? 1 : 0;
+      }
+    }
+    EXPECT_EQ(wrote, 1u) << "writers that say they wrote the file";
+  }
+  std::size_t files = 0;
+  for (const auto& e : fs::directory_iterator(dir.path())) files += e.path().filename().string().starts_with(".f.txs") ? 1 : 0;
+  EXPECT_EQ(files, 0u) << "temporary files left behind";
+}
+
 }  // namespace

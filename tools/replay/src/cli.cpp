@@ -450,14 +450,15 @@ int run_cli(std::span<const std::string> args, std::ostream& out, std::ostream& 
         if (set.update) {
           try {
             const std::string rewritten = rewrite_expectations(item.text, *o.scenario, o.compared, options.tolerance_ns);
-            detail::write_output_file(item.path, rewritten);
+            const detail::Replaced how = detail::replace_file_text(item.path, item.text, rewritten);
             // The report shows the file as it is now.
             o.scenario = parse_scenario(rewritten, o.name);
             o.comparison = compare(*o.scenario, o.compared, options.tolerance_ns);
             o.status = o.comparison.passed ? Status::passed : Status::failed;
             ++updated;
             ++passed;
-            text = fmt::format("UPDATED  {}  ({} expect lines)\n", o.name, o.compared.size());
+            text = fmt::format("UPDATED  {}  ({} expect lines{})\n", o.name, o.compared.size(),
+                               how == detail::Replaced::written ? "" : ", already written by another txaio-replay");
           } catch (const std::exception& e) {
             write_failed = true;
             text = fmt::format("ERROR  {}: {}\n", o.name, e.what());

@@ -1,6 +1,7 @@
 #include "txaio/replay/detail/output_file.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,6 +16,7 @@
 
 #include "txaio/replay/detail/file_kind.hpp"
 #include "txaio/replay/detail/unique_fd.hpp"
+#include "txaio/replay/detail/input_file.hpp"
 
 namespace txaio::replay::detail {
 
@@ -128,6 +130,33 @@ void write_output_file(const fs::path& path, std::string_view text) {
   tmp.write(text);
   if (struct stat st {}; ::stat(target.c_str(), &st) == 0) tmp.keep_mode_of(st);
   tmp.commit(target);
+}
+
+Replaced replace_file_text(const fs::path& path, std::string_view before, std::string_view after) {
+  const fs::path target = writable_target(path);
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const UniqueFd fd(::open(target.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
+    if (fd.get() < 0) fail_errno(path, "open");
+    while (::flock(fd.get(), LOCK_EX) != 0) {
+      if (errno != EINTR) fail_errno(path, "flock");
+    }
+    // Another writer may have renamed a new file over the one locked while this one waited.
+    struct stat locked {}, now {};
+    if (::fstat(fd.get(), &locked) != 0) fail_errno(path, "fstat");
+    if (::stat(target.c_str(), &now) != 0) fail_errno(path, "stat");
+    if (locked.st_dev != now.st_dev || locked.st_ino != now.st_ino) continue;
+    const std::string current = read_input_file(target);
+    if (current == after) return Replaced::already_current;
+    if (current != before) {
+      throw std::runtime_error(fmt::format("{}: changed by another writer since it was read; left as it is", path.generic_string()));
+    }
+    TempFile tmp(path, target);
+    tmp.write(after);
+    tmp.keep_mode_of(locked);
+    tmp.commit(target);
+    return Replaced::written;
+  }
+  throw std::runtime_error(fmt::format("{}: replaced by other writers 100 times while waiting; left as it is", path.generic_string()));
 }
 
 }  // namespace txaio::replay::detail

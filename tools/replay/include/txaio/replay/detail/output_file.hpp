@@ -23,4 +23,16 @@ void check_output_path(std::string_view option, const std::filesystem::path& pat
 /// is not a regular file or anything fails.
 void write_output_file(const std::filesystem::path& path, std::string_view text);
 
+/// What `replace_file_text` did.
+enum class Replaced {
+  written,          ///< the file held `before`; it now holds `after`
+  already_current,  ///< the file already held `after` (another writer got there first)
+};
+
+/// `--update`'s write: as `write_output_file`, but only while the file still holds exactly
+/// `before` (the text the caller read), checked and replaced under an exclusive `flock` on the
+/// file so that concurrent writers take turns. Throws `std::runtime_error` naming `path`, and
+/// leaves the file as it is, when it now holds something else.
+Replaced replace_file_text(const std::filesystem::path& path, std::string_view before, std::string_view after);
+
 }  // namespace txaio::replay::detail
