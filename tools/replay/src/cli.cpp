@@ -144,7 +144,7 @@ struct Settings {
   bool trace = false;
   bool show = false;
   bool check_determinism = false;
-  std::uint64_t seed = 0;
+  std::string seed;
   std::string ties;
   std::string tolerance;
   int jobs = 1;
@@ -292,7 +292,12 @@ int run_cli(std::span<const std::string> args, std::ostream& out, std::ostream& 
   ReplayOptions options;
   options.trace = set.trace;
   options.check_determinism = set.check_determinism;
-  if (seed->count() > 0) options.run.seed = set.seed;
+  if (seed->count() > 0) {
+    std::string why;
+    const auto v = parse_u64(set.seed, &why);
+    if (!v) return usage_error(fmt::format("--seed '{}': {}", set.seed, why));
+    options.run.seed = *v;
+  }
   if (ties->count() > 0) options.run.ties = parse_ties(set.ties);
   if (!set.tolerance.empty()) {
     std::string why;

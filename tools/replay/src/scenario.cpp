@@ -377,20 +377,10 @@ private:
   }
 
   std::uint64_t parse_u64(const Token& t, std::string_view what) const {
-    const std::string_view s = t.raw;
-    if (s.empty() || !std::all_of(s.begin(), s.end(), is_digit)) {
-      fail(t, fmt::format("bad {} {}: expected a non-negative decimal integer", what, show(s)));
-    }
-    std::uint64_t v = 0;
-    for (char c : s) {
-      const auto d = static_cast<std::uint64_t>(c - '0');
-      if (v > (std::numeric_limits<std::uint64_t>::max() - d) / 10) {
-        fail(t, fmt::format("{} {} is out of range: expected at most {}", what, show(s),
-                            std::numeric_limits<std::uint64_t>::max()));
-      }
-      v = v * 10 + d;
-    }
-    return v;
+    std::string why;
+    const auto v = replay::parse_u64(t.raw, &why);
+    if (!v) fail(t, fmt::format("bad {} {}: {}", what, show(t.raw), why));
+    return *v;
   }
 
   std::int64_t parse_time_token(const Token& t, std::string_view what) const {

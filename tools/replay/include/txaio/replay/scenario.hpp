@@ -72,6 +72,11 @@ void append_time(std::string& out, std::int64_t ns);
 /// Returns nullopt with `why` set when malformed or out of range.
 std::optional<std::int64_t> parse_time(std::string_view text, std::string* why = nullptr);
 
+/// Parses a seed or a count: a non-negative decimal integer that fits in 64 bits, digits only
+/// (no sign, space or empty text). Returns nullopt with `why` set when malformed or out of range.
+/// The one parser for `seed` lines and `--seed`.
+std::optional<std::uint64_t> parse_u64(std::string_view text, std::string* why = nullptr);
+
 /// Writes `text` as one scenario token (a `raise=` value): as is when it has no whitespace,
 /// `#`, `"` or control character, else double-quoted with `\"`, `\\`, `\n`, `\t`, `\r` escapes.
 std::string quote_token(std::string_view text);
