@@ -48,6 +48,20 @@ TEST(CliOptions, MalformedSeedsAreRejectedAsTheScenarioParserRejectsThem) {
   EXPECT_EQ(replay("--seed 007 " + f).exit_code, 0);
 }
 
+TEST(CliOptions, EmptyShardAndToleranceAreRejectedNotIgnored) {
+  TempDir dir;
+  const std::string f = shell_quote(dir.write("s.txs", good).string());
+  for (const BadValue& c : std::vector<BadValue>{
+           {"--shard ''", "--shard '': expected K/N with 1 <= K <= N"},
+           {"--tolerance ''", "--tolerance '': "},
+       }) {
+    const CommandResult r = replay(c.args + " " + f);
+    EXPECT_EQ(r.exit_code, exit_usage) << c.args << "\n" << r.output;
+    EXPECT_TRUE(has(r.output, "txaio-replay: error: " + c.message)) << c.args << "\n" << r.output;
+    EXPECT_FALSE(has(r.output, "PASS")) << c.args << "\n" << r.output;
+  }
+}
+
 TEST(CliOptions, TheSameSeedTextsFailTheSameWayInAScenario) {
   for (const char* text : {"18446744073709551616", "-1", "0x10"}) {
     std::string why;

@@ -259,9 +259,9 @@ int run_cli(std::span<const std::string> args, std::ostream& out, std::ostream& 
                    ->check(CLI::IsMember({"fifo", "lifo", "random"}));
   app.add_flag("--trace", set.trace, "Also observe schedule, cancel and the batched timers' loop timers");
   app.add_flag("--check-determinism", set.check_determinism, "Run every scenario twice and compare the event hashes (exit 3 on a difference)");
-  app.add_option("--tolerance", set.tolerance, "Accept observed times this far from the expected ones (e.g. 5ms)");
+  auto* tolerance = app.add_option("--tolerance", set.tolerance, "Accept observed times this far from the expected ones (e.g. 5ms)");
   app.add_option("--jobs,-j", set.jobs, "Scenarios replayed in parallel (0: one per core)")->check(CLI::Range(0, 1024));
-  app.add_option("--shard", set.shard, "Replay only shard K of N (K/N, from 1): files i with i % N == K - 1");
+  auto* shard_option = app.add_option("--shard", set.shard, "Replay only shard K of N (K/N, from 1): files i with i % N == K - 1");
   app.add_option("--junit", set.junit, "Write a JUnit XML report to FILE")->type_name("FILE");
   app.add_option("--report", set.report, "Write a self-contained HTML report with timelines to FILE.html")->type_name("FILE.html");
   app.add_flag("--show", set.show, "Print the observed events of every scenario as expect lines");
@@ -299,16 +299,16 @@ int run_cli(std::span<const std::string> args, std::ostream& out, std::ostream& 
     options.run.seed = *v;
   }
   if (ties->count() > 0) options.run.ties = parse_ties(set.ties);
-  if (!set.tolerance.empty()) {
+  if (tolerance->count() > 0) {  // given, even as ''
     std::string why;
     const auto tol = parse_time(set.tolerance, &why);
-    if (!tol) return usage_error(fmt::format("--tolerance {}: {}", set.tolerance, why));
+    if (!tol) return usage_error(fmt::format("--tolerance '{}': {}", set.tolerance, why));
     options.tolerance_ns = *tol;
   }
   Shard shard;
-  if (!set.shard.empty()) {
+  if (shard_option->count() > 0) {
     const auto s = parse_shard(set.shard);
-    if (!s) return usage_error(fmt::format("--shard {}: expected K/N with 1 <= K <= N, e.g. 2/4", set.shard));
+    if (!s) return usage_error(fmt::format("--shard '{}': expected K/N with 1 <= K <= N, e.g. 2/4", set.shard));
     shard = *s;
   }
   const unsigned jobs = set.jobs == 0 ? std::max(1u, std::thread::hardware_concurrency()) : static_cast<unsigned>(set.jobs);
