@@ -10,6 +10,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -159,6 +160,29 @@ std::size_t pixels_near(const Png& png, int r, int g, int b) {
   return n;
 }
 #endif
+
+TEST(HtmlReport, TimesNearTheLimitStayInsideThePlot) {
+  // 9.1e9 s plus the 2% margin after the last event passed the limit of int64 nanoseconds,
+  // which put the markers at negative x.
+  const std::string text =
+      "txaio-scenario 1\n"
+      "batched B bucket=1000 chunk=1\n"
+      "at 9100000000 call_later a 1\n"
+      "at 9100000000 call_later b 100000000 via=B\n"
+      "at 9223372036 call_later c 0.854775807\n"
+      "expect 9100000001 fire a\n"
+      "expect 9223372036.854775807 fire c\n";
+  const std::string html = render({replay_text(text, "scenarios/far.txs", {})});
+  const std::regex coordinate(R"re(\b(cx|x|x1|x2)="([^"]*)")re");
+  std::size_t seen = 0;
+  for (std::sregex_iterator it(html.begin(), html.end(), coordinate), end; it != end; ++it) {
+    const double x = std::stod((*it)[2].str());
+    EXPECT_GE(x, 0.0) << it->str();
+    EXPECT_LE(x, 1100.0) << it->str();
+    ++seen;
+  }
+  EXPECT_GT(seen, 10u);
+}
 
 TEST(HtmlReportBrowser, RendersInHeadlessChromium) {
   const std::string chromium = find_chromium();

@@ -9,6 +9,8 @@
 #include <map>
 #include <unordered_map>
 
+#include "txaio/time.hpp"
+
 namespace txaio::replay {
 
 namespace {
@@ -54,6 +56,11 @@ std::string css_class(Status s) {
 }
 
 // "Nice" tick spacing in ns: 1, 2 or 5 times a power of ten, about `target` ticks.
+// a + b in nanoseconds, saturating: scenario times reach the limit of int64.
+std::int64_t add_ns(std::int64_t a, std::int64_t b) noexcept {
+  return saturating_add(std::chrono::nanoseconds(a), std::chrono::nanoseconds(b)).count();
+}
+
 std::int64_t tick_step(std::int64_t span, int target) {
   const double raw = static_cast<double>(span) / target;
   double step = std::pow(10.0, std::floor(std::log10(std::max(raw, 1.0))));
@@ -296,13 +303,14 @@ void write_scenario(std::string& s, const Outcome& o, std::size_t index, const R
   for (std::size_t b = 0; b < sc.batched.size(); ++b) {
     std::map<std::int64_t, std::size_t> counts;
     for (const Call& c : sc.calls) {
-      if (c.via && *c.via == b) counts[bucket_key(c.at_ns + c.delay_ns, sc.batched[b].bucket_ns)]++;
+      if (c.via && *c.via == b) counts[bucket_key(add_ns(c.at_ns, c.delay_ns), sc.batched[b].bucket_ns)]++;
     }
     if (counts.size() > 5000) continue;
     for (const auto& [key, n] : counts) {
-      rows[1 + b].spans.emplace_back(key, key + sc.batched[b].bucket_ns);
+      const std::int64_t end = add_ns(key, sc.batched[b].bucket_ns);
+      rows[1 + b].spans.emplace_back(key, end);
       rows[1 + b].span_counts.push_back(n);
-      t_end = std::max(t_end, key + sc.batched[b].bucket_ns);
+      t_end = std::max(t_end, end);
     }
   }
   // Observed events.
@@ -372,7 +380,7 @@ void write_scenario(std::string& s, const Outcome& o, std::size_t index, const R
     rows.erase(rows.begin() + static_cast<std::ptrdiff_t>(plain_row));
   }
   // A little room after the last event.
-  t_end += std::max<std::int64_t>(t_end / 50, 1);
+  t_end = add_ns(t_end, std::max<std::int64_t>(t_end / 50, 1));
   s += Timeline(t_end, options.max_markers_per_row).render(rows, lines);
 
   // The aligned lists, mismatches highlighted.
