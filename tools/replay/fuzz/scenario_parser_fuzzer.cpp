@@ -13,11 +13,13 @@
 #include <vector>
 
 #include "txaio/replay/scenario.hpp"
+#include "txaio/time.hpp"
 #include "txaio/replay/update.hpp"
 
 namespace {
 
 using namespace txaio::replay;
+using namespace std::chrono_literals;
 
 [[noreturn]] void broken(const char* what, const std::string& detail) {
   std::fprintf(stderr, "invariant broken: %s\n%s\n", what, detail.c_str());
@@ -78,7 +80,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     changed.push_back(same[i]);
     if (i % 4 == 0) {
       changed.push_back(same[i]);
-      changed.back().time_ns = std::min<std::int64_t>(changed.back().time_ns + 1'000'000, INT64_MAX);
+      changed.back().time_ns = txaio::saturating_add(std::chrono::nanoseconds(changed.back().time_ns), 1ms).count();
     }
   }
   check_round_trip(text, s, changed);
