@@ -79,6 +79,21 @@ TEST(CliFiles, SymlinkLoopsNameThePathGivenAndSayLoop) {
   EXPECT_TRUE(has(self.output, (dir.path() / "self.txs").string() + ": symlink loop")) << self.output;
 }
 
+TEST(CliFiles, JunitIsWellFormedForFileNamesThatAreNotUtf8) {
+  TempDir dir;
+  const auto f = dir.write("bad-\xFF\xC3(-name\x01.txs", wrong);
+  const auto junit = dir.path() / "junit.xml";
+  const CommandResult r = replay("--junit " + q(junit) + " " + q(f));
+  EXPECT_EQ(r.exit_code, exit_failed) << r.output;
+  const std::string xml = TempDir::read(junit);
+  EXPECT_TRUE(has(xml, "name=\"bad-\uFFFD\uFFFD(-name?.txs\"")) << xml;
+  // An XML parser reads it, where one is installed.
+  if (run_command("command -v python3").exit_code == 0) {
+    const CommandResult parsed = run_command("python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' " + q(junit));
+    EXPECT_EQ(parsed.exit_code, 0) << parsed.output;
+  }
+}
+
 // --- F4: outputs never replace inputs or special files ----------------------------------------
 
 TEST(CliFiles, AnOutputThatIsAnInputIsRefusedAndTheInputKept) {

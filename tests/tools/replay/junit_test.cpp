@@ -22,6 +22,17 @@ TEST(Junit, Escape) {
   EXPECT_EQ(xml_escape(std::string("x\x01y\n", 4)), "x?y\n");
 }
 
+TEST(Junit, EscapeReplacesWhatXmlCannotHold) {
+  // Bytes that are not UTF-8 (a lone continuation, a truncated sequence, an overlong form, a
+  // surrogate) become U+FFFD; valid text, including non-ASCII, is kept.
+  EXPECT_EQ(xml_escape("a\xFF\x80" "b"), "a\uFFFD\uFFFD" "b");
+  EXPECT_EQ(xml_escape("c\xC3"), "c\uFFFD");
+  EXPECT_EQ(xml_escape("\xC0\xAF"), "\uFFFD\uFFFD");
+  EXPECT_EQ(xml_escape("\xED\xA0\x80"), "\uFFFD\uFFFD\uFFFD");
+  EXPECT_EQ(xml_escape("caf\u00E9 \u2713 \U0001F600"), "caf\u00E9 \u2713 \U0001F600");
+  EXPECT_EQ(xml_escape("\uFFFE\uFFFF\x7F"), "???");
+}
+
 TEST(Junit, OneCasePerScenarioWithFailuresErrorsAndSkips) {
   std::vector<Outcome> outcomes;
   outcomes.push_back(replay_text("txaio-scenario 1\nat 0 call_later a 1\nexpect 1 fire a\n", "s/ok.txs", {}));

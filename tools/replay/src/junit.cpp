@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include "txaio/replay/detail/utf8.hpp"
+
 namespace txaio::replay {
 
 namespace {
@@ -38,8 +40,14 @@ std::string first_line(std::string_view text) { return std::string(text.substr(0
 std::string xml_escape(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (char c : text) {
-    const auto b = static_cast<unsigned char>(c);
+  for (std::size_t i = 0; i < text.size();) {
+    const detail::Utf8Char ch = detail::decode_utf8(text, i);
+    if (ch.length == 0) {
+      out += "\uFFFD";  // a byte that is not UTF-8 (a file name may hold any)
+      ++i;
+      continue;
+    }
+    const char32_t c = ch.code_point;
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
@@ -47,12 +55,14 @@ std::string xml_escape(std::string_view text) {
       case '"': out += "&quot;"; break;
       case '\'': out += "&apos;"; break;
       default:
-        if ((b < 0x20 && c != '\n' && c != '\t' && c != '\r') || b == 0x7F) {
+        // XML 1.0 holds no other C0 control, nor U+FFFE and U+FFFF; DEL is legal but invisible.
+        if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7F || c == 0xFFFE || c == 0xFFFF) {
           out += '?';
         } else {
-          out += c;
+          out.append(text.substr(i, ch.length));
         }
     }
+    i += ch.length;
   }
   return out;
 }

@@ -9,6 +9,8 @@
 #include <functional>
 #include <limits>
 
+#include "txaio/replay/detail/utf8.hpp"
+
 namespace txaio::replay {
 
 namespace {
@@ -65,35 +67,6 @@ std::string token_value(const Token& t) { return t.quoted ? unescape(t.raw) : st
 std::string show(std::string_view text) {
   if (text.size() > 40) return fmt::format("'{}...'", text.substr(0, 37));
   return fmt::format("'{}'", text);
-}
-
-// Length of the valid UTF-8 sequence starting at s[i], or 0 when invalid.
-std::size_t utf8_sequence(std::string_view s, std::size_t i) noexcept {
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  if (b0 < 0x80) return 1;
-  std::size_t len = 0;
-  std::uint32_t cp = 0;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    len = 2;
-    cp = b0 & 0x1Fu;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    len = 3;
-    cp = b0 & 0x0Fu;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    len = 4;
-    cp = b0 & 0x07u;
-  } else {
-    return 0;
-  }
-  if (i + len > s.size()) return 0;
-  for (std::size_t k = 1; k < len; ++k) {
-    const auto b = static_cast<unsigned char>(s[i + k]);
-    if ((b & 0xC0u) != 0x80u) return 0;
-    cp = cp << 6 | (b & 0x3Fu);
-  }
-  if (len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) return 0;  // overlong, surrogate
-  if (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) return 0;
-  return len;
 }
 
 // The calls' ids, for lookups by id: an open-addressing table (linear probing, a power-of-two
@@ -249,7 +222,7 @@ private:
     for (std::size_t i = 0; i < line.size();) {
       const auto b = static_cast<unsigned char>(line[i]);
       if (b >= 0x80) {
-        const std::size_t n = utf8_sequence(line, i);
+        const std::size_t n = detail::decode_utf8(line, i).length;
         if (n == 0) {
           fail(line_, i + 1, fmt::format("invalid UTF-8 byte 0x{:02X}: expected UTF-8 text", b));
         }

@@ -10,7 +10,8 @@
 
 namespace txaio::replay {
 
-/// Escapes `&`, `<`, `>`, `"` and `'`, and replaces characters XML 1.0 cannot hold with '?'.
+/// Escapes `&`, `<`, `>`, `"` and `'`, replaces each byte that is not UTF-8 with U+FFFD and
+/// each character XML 1.0 cannot hold (C0 controls but tab and newlines, U+FFFE, U+FFFF) with '?'.
 std::string xml_escape(std::string_view text);
 
 /// Writes one `<testsuite name="txaio-replay">`: a passed scenario is a plain test case, a
