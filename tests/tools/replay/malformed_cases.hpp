@@ -80,6 +80,10 @@ inline const std::vector<MalformedCase>& malformed_cases() {
       {"bucket_fire_chunk_zero", std::string("txaio-scenario 1\nbatched B bucket=1\nexpect 1 bucket_fire B 0/2\n", 63), 3, 24, "bad chunk '0/2'"},
       {"run_twice", std::string("txaio-scenario 1\nrun 1\nrun 2\n", 29), 3, 1, "duplicate 'run'"},
       {"run_before_last_op", std::string("txaio-scenario 1\nat 5 call_later a 1\nrun 2\n", 43), 3, 5, "run time '2' is before the last 'at' time 5"},
+      {"no_break_space_between_tokens", std::string("txaio-scenario 1\nat\xC2""\xA0""0 call_later a 1\n", 38), 2, 3, "invisible character U+00A0 no-break space in 'at<U+00A0>0': expected ASCII spaces or tabs"},
+      {"zero_width_space_in_id", std::string("txaio-scenario 1\nat 0 call_later a\xE2""\x80""\x8B""b 1\n", 41), 2, 18, "invisible character U+200B zero width space in 'a<U+200B>b'"},
+      {"double_bom", std::string("\xEF""\xBB""\xBF""\xEF""\xBB""\xBF""txaio-scenario 1\n", 23), 1, 1, "invisible character U+FEFF zero width no-break space (byte order mark) in '<U+FEFF>txaio-scenario': expected a byte order mark only as the first character"},
+      {"bom_on_a_later_line", std::string("txaio-scenario 1\n\xEF""\xBB""\xBF""at 0 call_later a 1\n", 40), 2, 1, "invisible character U+FEFF"},
       {"at_after_run", std::string("txaio-scenario 1\nrun 2\nat 3 call_later a 1\n", 43), 3, 1, "'at' after 'run' (line 2)"},
   };
   return cases;

@@ -9,6 +9,7 @@
 #include <functional>
 #include <limits>
 
+#include "txaio/replay/detail/invisible.hpp"
 #include "txaio/replay/detail/utf8.hpp"
 
 namespace txaio::replay {
@@ -209,7 +210,11 @@ private:
   [[noreturn]] void fail(std::size_t line, std::size_t col, std::string message) const {
     throw ParseError(scenario_.name, line, col, std::move(message));
   }
-  [[noreturn]] void fail(const Token& t, std::string message) const { fail(line_, t.col, std::move(message)); }
+  // A problem with token `t`; one that holds an invisible character is reported as that.
+  [[noreturn]] void fail(const Token& t, std::string message) const {
+    if (const auto c = detail::find_invisible(t.raw)) fail(line_, t.col + c->offset, detail::invisible_message(*c, t.raw));
+    fail(line_, t.col, std::move(message));
+  }
 
   // Checks length, encoding and control characters, then splits into tokens (stopping at a
   // '#' outside quotes).
