@@ -112,6 +112,20 @@ TEST(CliFiles, AnOutputThatIsAnInputIsRefusedAndTheInputKept) {
   }
 }
 
+TEST(CliFiles, JunitAndReportMustBeTwoFiles) {
+  TempDir dir;
+  const auto s = dir.write("s.txs", good);
+  fs::create_directory(dir.path() / "out");
+  fs::create_symlink(dir.path() / "out/r.xml", dir.path() / "link.xml");  // dangling until written
+  for (const std::string& other : {(dir.path() / "out/r.xml").string(), (dir.path() / "out/../out/r.xml").string(),
+                                   (dir.path() / "link.xml").string()}) {
+    const CommandResult r = replay("--junit " + q(dir.path() / "out/r.xml") + " --report " + shell_quote(other) + " " + q(s));
+    EXPECT_EQ(r.exit_code, exit_usage) << other << "\n" << r.output;
+    EXPECT_TRUE(has(r.output, "are the same file")) << r.output;
+    EXPECT_FALSE(fs::exists(dir.path() / "out/r.xml"));
+  }
+}
+
 TEST(CliFiles, OutputsAreWrittenThroughSymlinks) {
   TempDir dir;
   const auto s = dir.write("s.txs", good);

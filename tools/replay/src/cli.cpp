@@ -318,6 +318,9 @@ int run_cli(std::span<const std::string> args, std::ostream& out, std::ostream& 
     files = collect_scenarios(set.paths);
     if (!set.junit.empty()) detail::check_output_path("--junit", set.junit, files);
     if (!set.report.empty()) detail::check_output_path("--report", set.report, files);
+    if (!set.junit.empty() && !set.report.empty() && detail::same_output_path(set.junit, set.report)) {
+      throw std::runtime_error(fmt::format("--junit {} and --report {} are the same file: expected two", set.junit, set.report));
+    }
   } catch (const std::exception& e) {
     return usage_error(e.what());
   }

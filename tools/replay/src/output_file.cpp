@@ -120,6 +120,13 @@ void check_output_path(std::string_view option, const fs::path& path, std::span<
   }
 }
 
+bool same_output_path(const fs::path& a, const fs::path& b) {
+  std::error_code ec_a, ec_b;
+  const fs::path ta = fs::weakly_canonical(fs::absolute(follow_symlinks(a)), ec_a);
+  const fs::path tb = fs::weakly_canonical(fs::absolute(follow_symlinks(b)), ec_b);
+  return !ec_a && !ec_b && ta == tb;
+}
+
 void write_output_file(const fs::path& path, std::string_view text) {
   const fs::path target = writable_target(path);
   if (target.has_parent_path()) {

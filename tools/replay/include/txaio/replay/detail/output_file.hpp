@@ -16,6 +16,10 @@ namespace txaio::replay::detail {
 void check_output_path(std::string_view option, const std::filesystem::path& path,
                        std::span<const std::filesystem::path> inputs);
 
+/// True when the output paths `a` and `b` lead (through symlinks, `.` and `..`) to the same
+/// file, existing or not.
+bool same_output_path(const std::filesystem::path& a, const std::filesystem::path& b);
+
 /// Writes `text` to `path` whole or not at all: into a new uniquely named file in the folder
 /// of `path`'s target (symlinks are followed, so a link stays a link), flushed to disk, then
 /// renamed over the target, keeping an existing target's mode. Creates missing folders.
