@@ -27,6 +27,14 @@ struct BadValue {
   std::string message;  // what the error says
 };
 
+// Runs the program with `c.args` on the scenario `file`: it must exit 2 with `c.message`, running nothing.
+void expect_usage_error(const BadValue& c, const std::string& file) {
+  const CommandResult r = replay(c.args + " " + file);
+  EXPECT_EQ(r.exit_code, exit_usage) << c.args << "\n" << r.output;
+  EXPECT_TRUE(has(r.output, "txaio-replay: error: " + c.message)) << c.args << "\n" << r.output;
+  EXPECT_FALSE(has(r.output, "PASS")) << c.args << "\n" << r.output;
+}
+
 TEST(CliOptions, MalformedSeedsAreRejectedAsTheScenarioParserRejectsThem) {
   TempDir dir;
   const std::string f = shell_quote(dir.write("s.txs", good).string());
@@ -39,10 +47,7 @@ TEST(CliOptions, MalformedSeedsAreRejectedAsTheScenarioParserRejectsThem) {
            {"--seed 0x10", "--seed '0x10': expected a non-negative decimal integer"},
            {"--seed 1e3", "--seed '1e3': expected a non-negative decimal integer"},
        }) {
-    const CommandResult r = replay(c.args + " " + f);
-    EXPECT_EQ(r.exit_code, exit_usage) << c.args << "\n" << r.output;
-    EXPECT_TRUE(has(r.output, "txaio-replay: error: " + c.message)) << c.args << "\n" << r.output;
-    EXPECT_FALSE(has(r.output, "PASS")) << c.args << "\n" << r.output;
+    expect_usage_error(c, f);
   }
   EXPECT_EQ(replay("--seed 18446744073709551615 " + f).exit_code, 0);
   EXPECT_EQ(replay("--seed 007 " + f).exit_code, 0);
@@ -55,10 +60,7 @@ TEST(CliOptions, EmptyShardAndToleranceAreRejectedNotIgnored) {
            {"--shard ''", "--shard '': expected K/N with 1 <= K <= N"},
            {"--tolerance ''", "--tolerance '': "},
        }) {
-    const CommandResult r = replay(c.args + " " + f);
-    EXPECT_EQ(r.exit_code, exit_usage) << c.args << "\n" << r.output;
-    EXPECT_TRUE(has(r.output, "txaio-replay: error: " + c.message)) << c.args << "\n" << r.output;
-    EXPECT_FALSE(has(r.output, "PASS")) << c.args << "\n" << r.output;
+    expect_usage_error(c, f);
   }
 }
 
