@@ -53,12 +53,14 @@ TEST(CliOptions, MalformedSeedsAreRejectedAsTheScenarioParserRejectsThem) {
   EXPECT_EQ(replay("--seed 007 " + f).exit_code, 0);
 }
 
-TEST(CliOptions, EmptyShardAndToleranceAreRejectedNotIgnored) {
+TEST(CliOptions, EmptyValuesAreRejectedNotIgnored) {
   TempDir dir;
   const std::string f = shell_quote(dir.write("s.txs", good).string());
   for (const BadValue& c : std::vector<BadValue>{
            {"--shard ''", "--shard '': expected K/N with 1 <= K <= N"},
            {"--tolerance ''", "--tolerance '': "},
+           {"--junit ''", "--junit '': expected a file path"},
+           {"--report ''", "--report '': expected a file path"},
        }) {
     expect_usage_error(c, f);
   }

@@ -153,6 +153,16 @@ struct Settings {
   std::string report;
 };
 
+// Throws naming the option when --junit or --report may not be written: an input, a special
+// file, both naming one file (see detail::check_output_path).
+void check_outputs(const Settings& set, std::span<const fs::path> inputs) {
+  if (!set.junit.empty()) detail::check_output_path("--junit", set.junit, inputs);
+  if (!set.report.empty()) detail::check_output_path("--report", set.report, inputs);
+  if (!set.junit.empty() && !set.report.empty() && detail::same_output_path(set.junit, set.report)) {
+    throw std::runtime_error(fmt::format("--junit {} and --report {} are the same file: expected two", set.junit, set.report));
+  }
+}
+
 // One file to replay.
 struct Item {
   fs::path path;
@@ -262,8 +272,8 @@ int run_cli(std::span<const std::string> args, std::ostream& out, std::ostream& 
   auto* tolerance = app.add_option("--tolerance", set.tolerance, "Accept observed times this far from the expected ones (e.g. 5ms)");
   app.add_option("--jobs,-j", set.jobs, "Scenarios replayed in parallel (0: one per core)")->check(CLI::Range(0, 1024));
   auto* shard_option = app.add_option("--shard", set.shard, "Replay only shard K of N (K/N, from 1): files i with i % N == K - 1");
-  app.add_option("--junit", set.junit, "Write a JUnit XML report to FILE")->type_name("FILE");
-  app.add_option("--report", set.report, "Write a self-contained HTML report with timelines to FILE.html")->type_name("FILE.html");
+  auto* junit = app.add_option("--junit", set.junit, "Write a JUnit XML report to FILE")->type_name("FILE");
+  auto* report = app.add_option("--report", set.report, "Write a self-contained HTML report with timelines to FILE.html")->type_name("FILE.html");
   app.add_flag("--show", set.show, "Print the observed events of every scenario as expect lines");
   app.set_version_flag("--version", "txaio-replay 0.1.0");
   app.footer(std::string(footer));
@@ -311,16 +321,17 @@ int run_cli(std::span<const std::string> args, std::ostream& out, std::ostream& 
     if (!s) return usage_error(fmt::format("--shard '{}': expected K/N with 1 <= K <= N, e.g. 2/4", set.shard));
     shard = *s;
   }
+  for (const auto* file_option : {junit, report}) {
+    if (file_option->count() > 0 && file_option->as<std::string>().empty()) {
+      return usage_error(fmt::format("{} '': expected a file path", file_option->get_name()));
+    }
+  }
   const unsigned jobs = set.jobs == 0 ? std::max(1u, std::thread::hardware_concurrency()) : static_cast<unsigned>(set.jobs);
 
   std::vector<fs::path> files;
   try {
     files = collect_scenarios(set.paths);
-    if (!set.junit.empty()) detail::check_output_path("--junit", set.junit, files);
-    if (!set.report.empty()) detail::check_output_path("--report", set.report, files);
-    if (!set.junit.empty() && !set.report.empty() && detail::same_output_path(set.junit, set.report)) {
-      throw std::runtime_error(fmt::format("--junit {} and --report {} are the same file: expected two", set.junit, set.report));
-    }
+    check_outputs(set, files);
   } catch (const std::exception& e) {
     return usage_error(e.what());
   }
