@@ -166,6 +166,21 @@ TEST(CliFiles, SpecialFilesAsOutputsAreRefusedAndKept) {
   EXPECT_TRUE(has(folder.output, "not a regular file (a folder)")) << folder.output;
 }
 
+TEST(CliFiles, AFailedWriteKeepsTheOldFileAndRemovesTheTemporaryOne) {
+  TempDir dir;
+  const auto s = dir.write("in/s.txs", good);
+  const auto report = dir.write("out/report.html", "old report");
+  // A file size limit of a few blocks makes the report's write fail with EFBIG.
+  const CommandResult r = run_command("trap '' XFSZ; ulimit -f 2; timeout 60 " + shell_quote(TXAIO_REPLAY_EXE) + " --report " +
+                                      q(report) + " " + q(s));
+  EXPECT_EQ(r.exit_code, exit_usage) << r.output;
+  EXPECT_TRUE(has(r.output, "--report: cannot write " + report.string() + ": write: File too large")) << r.output;
+  EXPECT_EQ(TempDir::read(report), "old report");
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir.path() / "out")) ++files;
+  EXPECT_EQ(files, 1u) << "temporary file left behind";
+}
+
 TEST(CliFiles, WriterLeavesNoTemporaryFileBehind) {
   TempDir dir;
   detail::write_output_file(dir.path() / "new/out.txt", "one");
