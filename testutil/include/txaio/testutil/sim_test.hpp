@@ -23,7 +23,7 @@ namespace txaio::testutil {
 template <class Base>
 class BasicSimTest : public Base {
 protected:
-  BasicSimTest() : BasicSimTest(default_options()) {}
+  BasicSimTest() { loop_.add_observer(errors_); }
   explicit BasicSimTest(sim::Options options) : loop_(options) { loop_.add_observer(errors_); }
   ~BasicSimTest() override {
     loop_.remove_observer(errors_);
@@ -45,7 +45,7 @@ private:
   detail::CallbackErrorLog errors_;  // outlives loop_, which reports to it
 
 protected:
-  sim::Loop loop_;
+  sim::Loop loop_{default_options()};  // after the base: GetParam() is ready
 
 private:
   LoopGuard guard_{loop_};
