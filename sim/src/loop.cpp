@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <limits>
+#include <ostream>
 
+#include "txaio/config.hpp"
 #include "txaio/detail/current_loop.hpp"
 #include "txaio/detail/report.hpp"
 #include "txaio/errors.hpp"
@@ -51,13 +53,45 @@ Ties parse_ties(std::string_view text) {
   throw std::invalid_argument(fmt::format("unknown ties policy '{}': expected fifo, lifo or random", text));
 }
 
-Loop::Loop() : Loop(Options{}) {}
+std::ostream& operator<<(std::ostream& os, Ties ties) { return os << to_string(ties); }
 
-Loop::Loop(Options options) : options_(options), rng_(options.seed) {
-  if (options_.max_events == 0) throw std::invalid_argument("sim::Options::max_events must be at least 1");
+std::ostream& operator<<(std::ostream& os, const Options& options) {
+  os << "sim::Options{seed=" << options.seed << ", ties=" << options.ties
+     << ", dispatch=" << (options.dispatch == Dispatch::immediate ? "immediate" : "scheduled")
+     << ", jitter=" << format_time(options.jitter.count());
+  if (options.max_events != Options{}.max_events) os << ", max_events=" << options.max_events;
+  return os << "}";
 }
 
-Loop::~Loop() = default;
+Loop::Loop() : Loop(Options{}) {}
+
+// The jitter draws use their own stream, so turning jitter on leaves the ties order alone.
+Loop::Loop(Options options) : options_(options), rng_(options.seed), jitter_rng_(options.seed ^ 0x6a09e667f3bcc909ULL) {
+  if (options_.max_events == 0) throw std::invalid_argument("sim::Options::max_events must be at least 1");
+  if (options_.jitter < nanoseconds::zero()) {
+    throw std::invalid_argument(fmt::format("sim::Options::jitter must not be negative, got {}ns", options_.jitter.count()));
+  }
+}
+
+// A destroyed loop is never left as the default: a later call throws UsageError instead of
+// reaching freed memory.
+Loop::~Loop() {
+  if (txaio::has_default_loop() && &txaio::default_loop() == this) txaio::detail::exchange_default_loop(nullptr);
+}
+
+void Loop::check_own_future(const txaio::Loop& owner, const std::string& future) const {
+  if (&owner == this) return;
+  const char* kind = dynamic_cast<const Loop*>(&owner) != nullptr ? "sim::Loop" : "loop";
+  throw UsageError(fmt::format(
+      "sim::Loop::run_until_complete: {} belongs to another {} ({}), not to this sim::Loop ({}): "
+      "run the loop that created the future",
+      future, kind, fmt::ptr(&owner), fmt::ptr(this)));
+}
+
+std::int64_t Loop::lateness() noexcept {
+  const auto most = static_cast<std::uint64_t>(options_.jitter.count());
+  return static_cast<std::int64_t>(splitmix64(jitter_rng_) % (most + 1));
+}
 
 std::uint64_t Loop::next_tie() noexcept {
   const std::uint64_t seq = seq_++;
@@ -72,8 +106,24 @@ std::uint64_t Loop::next_tie() noexcept {
 DelayedCall Loop::schedule(nanoseconds delay, Callback fn) {
   const std::int64_t due = saturating_add(nanoseconds(now_), std::max(delay, nanoseconds::zero())).count();
   std::uint32_t gen = 0;
-  const std::uint32_t slot = timers_.push(due, next_tie(), std::move(fn), gen);
-  DelayedCall call(this, slot, gen, due);
+  if (options_.jitter == nanoseconds::zero()) {
+    const std::uint32_t slot = timers_.push(due, next_tie(), std::move(fn), gen);
+    return notify_scheduled(DelayedCall(this, slot, gen, due));
+  }
+  // Queued at its perturbed time; `planned_` keeps the due time for `when()`-style reports.
+  const std::int64_t runs_at = saturating_add(nanoseconds(due), nanoseconds(lateness())).count();
+  const std::uint32_t slot = timers_.push(runs_at, next_tie(), std::move(fn), gen);
+  if (planned_.size() <= slot) planned_.resize(slot + 1);
+  planned_[slot] = due;
+  return notify_scheduled(DelayedCall(this, slot, gen, due));
+}
+
+std::int64_t Loop::planned_due(const detail::TimerQueue::Entry& entry) const noexcept {
+  return options_.jitter == nanoseconds::zero() ? entry.due : planned_[entry.slot];
+}
+
+DelayedCall Loop::notify_scheduled(DelayedCall call) {
+  const std::int64_t due = call.when().count();
   if (observed()) notify(Event{EventKind::schedule, now(), nanoseconds(due), call.id(), {}});
   return call;
 }
@@ -134,6 +184,13 @@ void Loop::report_exception(std::exception_ptr error, std::string_view where) no
 
 void Loop::report_unhandled_failure(const Failure& failure) noexcept {
   ++unhandled_;
+  if (unhandled_list_.size() < max_kept_failures) {
+    try {
+      unhandled_list_.push_back(failure);
+    } catch (...) {
+      // Out of memory: the count still says it happened.
+    }
+  }
   detail::log_unhandled_failure(failure);
 }
 
@@ -187,9 +244,9 @@ bool Loop::run_one(std::int64_t target) {
   const detail::TimerQueue::Entry* top = timers_.top();
   if (top == nullptr || top->due > target) return false;
   check_budget();  // before popping: a RunawayError leaves the timer pending
-  const std::int64_t due = top->due;
+  const std::int64_t due = planned_due(*top);
   const std::uint64_t id = call_id(top->slot, top->gen);
-  now_ = std::max(now_, due);
+  now_ = std::max(now_, top->due);
   Callback fn = timers_.pop();
   if (observed()) notify(Event{EventKind::fire, now(), nanoseconds(due), id, {}});
   invoke(fn, id, due);
@@ -264,7 +321,7 @@ void Loop::run_until(const std::function<bool()>& done, std::string_view what) {
 std::vector<PendingCall> Loop::pending_calls() const {
   std::vector<PendingCall> out;
   for (const auto& e : timers_.snapshot()) {
-    out.push_back(PendingCall{call_id(e.slot, e.gen), nanoseconds(e.due)});
+    out.push_back(PendingCall{call_id(e.slot, e.gen), nanoseconds(planned_due(e))});
   }
   return out;
 }

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "txaio/sim/loop.hpp"
+#include "txaio/testutil/rapidcheck.hpp"
 
 namespace {
 
@@ -26,6 +27,7 @@ using namespace std::chrono_literals;
 using txaio::nanoseconds;
 
 constexpr std::int64_t ms_ns = 1'000'000;
+constexpr auto count_ns = [](nanoseconds d) { return d.count(); };
 
 struct TimerSpec {
   std::int64_t bucket_ns;
@@ -211,9 +213,9 @@ void check_counts(const Model& m, const Sut& sut) {
 struct CallLater : Command {
   std::size_t timer_pick = *rc::gen::inRange<std::size_t>(0, 1000);
   // Short delays, so that buckets fill up and split into several chunks.
-  std::int64_t delay_ns = *rc::gen::oneOf(rc::gen::inRange<std::int64_t>(-2 * ms_ns, 30 * ms_ns),
-                                          rc::gen::map(rc::gen::inRange<std::int64_t>(0, 30),
-                                                       [](std::int64_t ms) { return ms * ms_ns; }));
+  // (gen::delay's bucket multiples are whole milliseconds, the batched timer's grid.)
+  std::int64_t delay_ns = *rc::gen::oneOf(rc::gen::map(txaio::testutil::gen::delay(30ms, 1ms), count_ns),
+                                          rc::gen::inRange<std::int64_t>(-2 * ms_ns, 0));
   int cancel_pick = *rc::gen::weightedOneOf<int>({{1, rc::gen::just(-1)}, {1, rc::gen::inRange<int>(0, 1000)}});
 
   void apply(Model& m) const override {
@@ -257,10 +259,8 @@ struct Cancel : Command {
 };
 
 struct Advance : Command {
-  std::int64_t d_ns = *rc::gen::oneOf(rc::gen::inRange<std::int64_t>(0, 40 * ms_ns),
-                                      rc::gen::map(rc::gen::inRange<std::int64_t>(0, 40),
-                                                   [](std::int64_t ms) { return ms * ms_ns; }),
-                                      rc::gen::inRange<std::int64_t>(0, 150 * ms_ns));
+  std::int64_t d_ns = *rc::gen::oneOf(rc::gen::map(txaio::testutil::gen::delay(40ms, 1ms), count_ns),
+                                      rc::gen::map(txaio::testutil::gen::delay(150ms, 1ms), count_ns));
   void apply(Model& m) const override { m.advance(m.now + d_ns); }
   void run(const Model& m, Sut& sut) const override {
     Model after = m;

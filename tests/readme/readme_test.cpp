@@ -43,4 +43,33 @@ TEST_F(Pinger, NotBeforeItsTime) {
   EXPECT_THAT(f, txaio::testutil::is_pending());
 }
 
+// The property example's Connector: the peer answers after `latency`; an answer that comes
+// after the timeout still connects.
+class Connector {
+public:
+  Connector(txaio::nanoseconds latency, txaio::nanoseconds timeout) {
+    txaio::call_later(latency, [this] {
+      connected_ = true;
+      deadline_.cancel();
+    });
+    deadline_ = txaio::call_later(timeout, [this] { ++timeouts_; });
+  }
+  bool connected() const { return connected_; }
+
+private:
+  bool connected_ = false;
+  int timeouts_ = 0;
+  txaio::DelayedCall deadline_;
+};
+
+// --- README ---
+TEST(Connector, ConnectsWhenThePeerAnswersInTime) {
+  txaio::testutil::check_schedules([](txaio::sim::Loop& loop) {
+    Connector c(*txaio::testutil::gen::delay(2s), 2s);   // latency up to the timeout
+    loop.advance(60s);
+    RC_ASSERT(c.connected());
+  });
+}
+// --- end ---
+
 }  // namespace

@@ -539,3 +539,27 @@ TEST(SimLoop, DestroyingLoopWithPendingCallsReleasesThem) {
 }
 
 }  // namespace
+
+namespace {
+
+// A loop made the default and then destroyed is never left as the default: the next call
+// throws UsageError instead of reading freed memory (it used to crash the next test).
+TEST(SimLoopLifetime, ADestroyedLoopIsNotLeftAsTheDefault) {
+  {
+    txaio::sim::Loop loop;
+    txaio::use_loop(loop);
+    txaio::call_later(1s, [] {});
+  }
+  EXPECT_FALSE(txaio::has_default_loop());
+  EXPECT_THROW(txaio::call_later(1s, [] {}), txaio::UsageError);
+}
+
+TEST(SimLoopLifetime, DestroyingAnotherLoopLeavesTheDefaultAlone) {
+  txaio::sim::Loop kept;
+  txaio::use_loop(kept);
+  { txaio::sim::Loop other; }
+  EXPECT_EQ(&txaio::default_loop(), &kept);
+  txaio::detail::exchange_default_loop(nullptr);
+}
+
+}  // namespace

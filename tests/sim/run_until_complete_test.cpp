@@ -1,6 +1,7 @@
 // sim::Loop::run_until_complete (declared in txaio/sim/loop.hpp).
 #include "txaio/sim/loop.hpp"
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -10,6 +11,7 @@
 #include <string>
 
 #include "txaio/api.hpp"
+#include "txaio/errors.hpp"
 #include "txaio/future.hpp"
 #include "txaio/testutil/sim_test.hpp"
 
@@ -97,6 +99,27 @@ TEST_F(RunUntilComplete, RunawayIsBounded) {
   loop.call_soon(spin);
   Future<int> never = txaio::with_config(loop).create_future<int>();
   EXPECT_THROW(loop.run_until_complete(never), txaio::sim::RunawayError);
+}
+
+}  // namespace
+
+namespace {
+
+// A future of another loop can never settle by running this one: a usage error naming both
+// loops, not a deadlock report.
+TEST(RunUntilCompleteOtherLoop, IsAUsageErrorNamingBothLoops) {
+  txaio::sim::Loop mine;
+  txaio::sim::Loop other;
+  const txaio::Future<int> f = txaio::with_config(other).create_future<int>();
+  try {
+    mine.run_until_complete(f);
+    FAIL() << "expected UsageError";
+  } catch (const txaio::UsageError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("belongs to another sim::Loop (" + fmt::format("{}", fmt::ptr(&other)) + ")"));
+    EXPECT_THAT(e.what(), HasSubstr("not to this sim::Loop (" + fmt::format("{}", fmt::ptr(&mine)) + ")"));
+    EXPECT_THAT(e.what(), HasSubstr("Future<int> created at"));
+  }
+  EXPECT_EQ(other.run_until_idle(), 0u);
 }
 
 }  // namespace

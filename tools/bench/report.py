@@ -36,6 +36,7 @@ FAMILIES = [
     ("batched_sim", True), ("batched_asio", True), ("batched_asio_unchunked", True), ("future_roundtrip", False),
     ("std_promise_roundtrip", False), ("gather", True), ("log_disabled", False),
     ("log_enabled_3args", False), ("fmt_format_3args", False), ("replay_parse_run", True),
+    ("explore_schedules", False), ("explore_schedules_determinism", False),
 ]
 MEMORY_FAMILIES = ["mem_sim_timer", "mem_batched_call"]
 
@@ -54,6 +55,8 @@ WHAT = {
     "log_enabled_3args": "Logger::info with 3 arguments into a string sink",
     "fmt_format_3args": "fmt::format of the same message",
     "replay_parse_run": "txaio-replay: parse and run an N-event scenario held in memory (per event)",
+    "explore_schedules": "check_schedules over generated sim::Options, a body of 100 timers (per schedule)",
+    "explore_schedules_determinism": "the same, each schedule run twice and its event traces compared",
     "py_twisted_clock": "Python: twisted.internet.task.Clock.callLater",
     "py_txaio_batched": "Python: txaio.make_batched_timer(1 s) on task.Clock",
     "py_asyncio_virtual": "Python: asyncio call_later, virtual clock",
@@ -325,6 +328,13 @@ class Report:
             out.append(("`replay_parse_run/1000000` ≤ 2 s", f"{seconds:.2f} s", "pass" if seconds <= 2 else "**miss**"))
         else:
             out.append(("`replay_parse_run/1000000` ≤ 2 s", "—", "not measured"))
+        for name, need in (("explore_schedules", 5000), ("explore_schedules_determinism", 2500)):
+            text = f"`{name}` ≥ {need:,} schedules/s (a body of 100 timer events)"
+            rate = cpu_rate(name)
+            if rate is None:
+                out.append((text, "—", "not measured"))
+            else:
+                out.append((text, f"{rate:,.0f}/s", "pass" if rate >= need else "**miss**"))
         for family, limit in (("mem_sim_timer", 64), ("mem_batched_call", 48)):
             vals = [(n, self.bench.get(f"{family}/{n}", {}).get("bytes_per_call")) for n in (100000, 1000000)]
             vals = [(n, v) for n, v in vals if v is not None]

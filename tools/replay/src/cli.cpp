@@ -34,6 +34,7 @@ constexpr std::string_view footer = R"(Scenario format (one directive per line, 
   txaio-scenario 1                  first line
   seed 42                           optional, default 0
   ties fifo                         optional: fifo | lifo | random
+  jitter 2ms                        optional: each timer runs late by up to 2 ms (seeded)
   batched B bucket=1 chunk=2        declare batched timer B (bucket >= 1ms, chunk >= 1,
                                     default 100; never_early=1: round up to the grid)
   at 0 call_later a 5.1             timer a, delay 5.1 s, on the loop
@@ -147,6 +148,7 @@ struct Settings {
   std::string seed;
   std::string ties;
   std::string tolerance;
+  std::string jitter;
   int jobs = 1;
   std::string shard;
   std::string junit;
@@ -267,6 +269,9 @@ int run_cli(std::span<const std::string> args, std::ostream& out, std::ostream& 
   auto* seed = app.add_option("--seed", set.seed, "Seed for 'ties random' (overrides the scenario's seed)");
   auto* ties = app.add_option("--ties", set.ties, "Tie-break policy (overrides the scenario's ties)")
                    ->check(CLI::IsMember({"fifo", "lifo", "random"}));
+  auto* jitter = app.add_option("--jitter", set.jitter,
+                 "Run each timer late by up to DUR, drawn from the seed (overrides the scenario's jitter)")
+      ->type_name("DUR");
   app.add_flag("--trace", set.trace, "Also observe schedule, cancel and the batched timers' loop timers");
   app.add_flag("--check-determinism", set.check_determinism, "Run every scenario twice and compare the event hashes (exit 3 on a difference)");
   auto* tolerance = app.add_option("--tolerance", set.tolerance, "Accept observed times this far from the expected ones (e.g. 5ms)");
@@ -309,6 +314,12 @@ int run_cli(std::span<const std::string> args, std::ostream& out, std::ostream& 
     options.run.seed = *v;
   }
   if (ties->count() > 0) options.run.ties = parse_ties(set.ties);
+  if (jitter->count() > 0) {  // given, even as ''
+    std::string why;
+    const auto jitter_ns = parse_time(set.jitter, &why);
+    if (!jitter_ns) return usage_error(fmt::format("--jitter '{}': {}", set.jitter, why));
+    options.run.jitter_ns = *jitter_ns;
+  }
   if (tolerance->count() > 0) {  // given, even as ''
     std::string why;
     const auto tol = parse_time(set.tolerance, &why);

@@ -56,7 +56,7 @@ public:
         options_(options),
         loop_(sim::Options{options.seed.value_or(scenario.seed.value_or(0)),
                            to_sim(options.ties.value_or(scenario.ties.value_or(Ties::fifo))), Dispatch::scheduled,
-                           options.max_events}),
+                           options.max_events, nanoseconds(options.jitter_ns.value_or(scenario.jitter_ns.value_or(0)))}),
         state_(scenario.calls.size(), CallState::idle),
         handles_(scenario.calls.size()) {
     if (scenario.batched.size() >= 0x7fffffff) throw std::length_error("too many batched timers for one scenario");

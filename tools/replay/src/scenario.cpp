@@ -293,6 +293,8 @@ private:
       parse_seed();
     } else if (word == "ties") {
       parse_ties();
+    } else if (word == "jitter") {
+      parse_jitter();
     } else if (word == "batched") {
       parse_batched();
     } else if (word == "at") {
@@ -304,7 +306,7 @@ private:
     } else if (word == header_line.substr(0, header_line.find(' '))) {
       fail(d, fmt::format("header repeated on line {}: expected it on line 1 only", line_));
     } else {
-      fail(d, fmt::format("unknown directive {}: expected seed, ties, batched, at, run or expect", show(word)));
+      fail(d, fmt::format("unknown directive {}: expected seed, ties, jitter, batched, at, run or expect", show(word)));
     }
   }
 
@@ -349,7 +351,7 @@ private:
 
   void before_ops(const Token& d) const {
     if (first_op_line_ != 0) {
-      fail(d, fmt::format("'{}' after the first 'at' line (line {}): expected seed and ties before the ops", d.raw,
+      fail(d, fmt::format("'{}' after the first 'at' line (line {}): expected seed, ties and jitter before the ops", d.raw,
                           first_op_line_));
     }
   }
@@ -399,6 +401,17 @@ private:
     if (!scenario_.ties) fail(v, fmt::format("unknown ties policy {}: expected fifo, lifo or random", show(v.raw)));
     ties_line_ = line_;
     expect_end(2, "after the ties policy");
+  }
+
+  void parse_jitter() {
+    const Token& d = tokens_[0];
+    before_ops(d);
+    if (scenario_.jitter_ns) {
+      fail(d, fmt::format("duplicate 'jitter' (already set on line {}): expected one jitter line", jitter_line_));
+    }
+    scenario_.jitter_ns = parse_time_token(need(1, "jitter (the most a timer may run late)"), "jitter");
+    jitter_line_ = line_;
+    expect_end(2, "after the jitter");
   }
 
   void parse_batched() {
@@ -685,6 +698,7 @@ private:
   std::size_t line_ = 0;
   std::size_t first_op_line_ = 0;
   std::size_t seed_line_ = 0;
+  std::size_t jitter_line_ = 0;
   std::size_t ties_line_ = 0;
   std::int64_t last_at_ns_ = 0;
   std::size_t last_at_line_ = 0;

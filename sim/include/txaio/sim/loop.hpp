@@ -8,6 +8,7 @@
 #include <functional>
 #include <initializer_list>
 #include <mutex>
+#include <ostream>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -31,13 +32,24 @@ std::string_view to_string(Ties ties) noexcept;
 /// Parses "fifo" / "lifo" / "random"; `std::invalid_argument` naming the valid values.
 Ties parse_ties(std::string_view text);
 
+/// A loop's configuration. `seed` drives `Ties::random` and the jitter draws.
 struct Options {
   std::uint64_t seed = 0;
   Ties ties = Ties::fifo;
   Dispatch dispatch = Dispatch::scheduled;
   /// The most callbacks one `advance` / `run_*` call may run before `RunawayError`.
   std::uint64_t max_events = 10'000'000;
+  /// The most a timer may run late: each `call_later` fires at its due time plus a lateness
+  /// drawn from the seed in [0, jitter] (never early). Calls run in the order of these perturbed
+  /// times; `DelayedCall::when()` stays the due time; `call_soon` order is never changed. Models
+  /// a real loop's slop, so code that only works on a perfect clock fails in tests.
+  nanoseconds jitter{0};
 };
+
+/// "sim::Options{seed=1, ties=lifo, dispatch=immediate, jitter=0.002000000s}" (max_events when
+/// not the default).
+std::ostream& operator<<(std::ostream& os, const Options& options);
+std::ostream& operator<<(std::ostream& os, Ties ties);
 
 /// A run exceeded its event bound: most likely a callback that keeps rescheduling itself.
 class RunawayError : public std::runtime_error {
@@ -115,10 +127,11 @@ public:
   /// Runs until `future` settles, then returns its value (nothing for `Future<void>`) or throws
   /// its failure's exception (the failure counts as handled). `DeadlockError` naming the future
   /// (type, where it was created, state) when nothing is pending and it has not settled;
-  /// `RunawayError` past the event bound.
+  /// `RunawayError` past the event bound. A future of another loop: `UsageError` naming both.
   template <class T>
   T run_until_complete(const Future<T>& future) {
     txaio::detail::FutureState<T>& state = txaio::detail::checked_state(future, "sim::Loop::run_until_complete");
+    check_own_future(state.loop(), state.describe());
     run_until([&state] { return state.settled(); }, state.describe());
     if (state.status() != txaio::detail::FutureStatus::resolved) {
       state.mark_handled();
@@ -127,7 +140,7 @@ public:
     if constexpr (!std::is_void_v<T>) return state.value();
   }
 
-  /// Pending timers in the order they will run.
+  /// Pending timers in the order they will run, each with its due time (`DelayedCall::when()`).
   std::vector<PendingCall> pending_calls() const;
   /// `call_soon` work queued and not yet run.
   std::size_t ready_count() const noexcept;
@@ -136,6 +149,9 @@ public:
 
   /// Rejected futures that were never handled.
   std::size_t unhandled_failures() const noexcept { return unhandled_; }
+  /// The first `max_kept_failures` of them, in the order they were reported.
+  const std::vector<Failure>& unhandled_failure_list() const noexcept { return unhandled_list_; }
+  static constexpr std::size_t max_kept_failures = 32;
   /// Callbacks run over the loop's life.
   std::uint64_t events_run() const noexcept { return events_; }
   const Options& options() const noexcept { return options_; }
@@ -150,6 +166,10 @@ protected:
   bool call_active(const DelayedCall& call) const noexcept override;
 
 private:
+  void check_own_future(const txaio::Loop& owner, const std::string& future) const;
+  std::int64_t lateness() noexcept;
+  DelayedCall notify_scheduled(DelayedCall call);
+  std::int64_t planned_due(const detail::TimerQueue::Entry& entry) const noexcept;
   void advance_ns(nanoseconds d);
   void advance_to_ns(nanoseconds t);
   /// Runs everything due at or before `target`; with `set_now` moves `now()` to `target`.
@@ -166,6 +186,8 @@ private:
   std::int64_t now_ = 0;
   std::uint64_t seq_ = 0;
   std::uint64_t rng_;
+  std::uint64_t jitter_rng_;
+  std::vector<std::int64_t> planned_;  // due time by slot, kept only under jitter
   detail::TimerQueue timers_;
   std::deque<Callback> ready_;
   mutable std::mutex ts_mutex_;
@@ -177,6 +199,7 @@ private:
   std::uint64_t run_limit_ = 0;
   std::uint64_t events_ = 0;
   std::size_t unhandled_ = 0;
+  std::vector<Failure> unhandled_list_;
 };
 
 }  // namespace txaio::sim

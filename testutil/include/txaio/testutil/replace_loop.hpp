@@ -8,10 +8,10 @@ namespace txaio::testutil {
 /// Restores the previous default loop when it goes out of scope, also by an exception.
 class [[nodiscard]] LoopGuard {
 public:
-  explicit LoopGuard(Loop& loop) noexcept : previous_(detail::exchange_default_loop(&loop)) {}
+  explicit LoopGuard(Loop& loop) noexcept : previous_(txaio::detail::exchange_default_loop(&loop)) {}
   LoopGuard(const LoopGuard&) = delete;
   LoopGuard& operator=(const LoopGuard&) = delete;
-  ~LoopGuard() { detail::exchange_default_loop(previous_); }
+  ~LoopGuard() { txaio::detail::exchange_default_loop(previous_); }
 
 private:
   Loop* previous_;

@@ -33,6 +33,9 @@ namespace txaio::replay {
 struct RunOptions {
   std::optional<std::uint64_t> seed;  ///< overrides the scenario's `seed`
   std::optional<Ties> ties;           ///< overrides the scenario's `ties`
+  /// Overrides the scenario's `jitter`: each timer runs late by up to this much, drawn from
+  /// the seed (`sim::Options::jitter`).
+  std::optional<std::int64_t> jitter_ns;
   /// The most callbacks one advance may run (a bound, not an expectation).
   std::uint64_t max_events = 100'000'000;
   /// Called now and then with the number of ops applied so far (for progress bars).

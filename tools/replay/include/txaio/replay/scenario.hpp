@@ -142,6 +142,7 @@ struct Scenario {
   std::string name;  ///< the file name used in messages
   std::optional<std::uint64_t> seed;
   std::optional<Ties> ties;
+  std::optional<std::int64_t> jitter_ns;  ///< `jitter <dur>`: the loop's `sim::Options::jitter`
   std::vector<BatchedDecl> batched;
   std::vector<Call> calls;
   std::vector<Op> ops;
@@ -161,7 +162,7 @@ struct Scenario {
 /// `ParseError` at the first problem: a missing or wrong header, an empty file, non-UTF-8
 /// bytes, control characters, a line over `max_line_bytes`, unknown directives or kinds, bad
 /// or out-of-range numbers, decreasing `at` times, unknown or duplicate ids, batched timers
-/// used before they are declared, misplaced `seed` / `ties` / `run`, and trailing tokens.
+/// used before they are declared, misplaced `seed` / `ties` / `jitter` / `run`, and trailing tokens.
 Scenario parse_scenario(std::string_view text, std::string_view name);
 
 }  // namespace txaio::replay
