@@ -75,8 +75,7 @@ class Model:
         if not batched:
             self.schedule(due, "plain", index)
             return
-        ms = due - due % 1_000_000
-        key = ms - ms % BUCKET_NS
+        key = due - due % BUCKET_NS
         bucket = self.waiting.get(key)
         if bucket is None:
             bucket = {"key": key, "calls": [], "chunks": 0, "next": 0, "live": 0, "errors": 0}
