@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <condition_variable>
 #include <fstream>
 #include <mutex>
@@ -17,6 +18,7 @@
 #include "txaio/replay/html_report.hpp"
 #include "txaio/replay/junit.hpp"
 #include "txaio/replay/replay.hpp"
+#include "txaio/replay/shard.hpp"
 #include "txaio/replay/update.hpp"
 
 namespace txaio::replay {
@@ -263,7 +265,9 @@ int run_cli(std::span<const std::string> args, std::ostream& out, std::ostream& 
   app.add_flag("--check-determinism", set.check_determinism, "Run every scenario twice and compare the event hashes (exit 3 on a difference)");
   app.add_option("--tolerance", set.tolerance, "Accept observed times this far from the expected ones (e.g. 5ms)");
   app.add_option("--jobs,-j", set.jobs, "Scenarios replayed in parallel (0: one per core)")->check(CLI::Range(0, 1024));
-  app.add_option("--shard", set.shard, "Replay only shard K of N (K/N, from 1): files i with i % N == K - 1");
+  app.add_option("--shard", set.shard, "Replay only shard K of N (K/N, from 1): files i with i % N == K - 1. "
+                 "Without it, GTEST_TOTAL_SHARDS/GTEST_SHARD_INDEX or Bazel's TEST_TOTAL_SHARDS/TEST_SHARD_INDEX "
+                 "(0-based) choose the shard");
   app.add_option("--junit", set.junit, "Write a JUnit XML report to FILE")->type_name("FILE");
   app.add_option("--report", set.report, "Write a self-contained HTML report with timelines to FILE.html")->type_name("FILE.html");
   app.add_flag("--show", set.show, "Print the observed events of every scenario as expect lines");
@@ -307,6 +311,16 @@ int run_cli(std::span<const std::string> args, std::ostream& out, std::ostream& 
     const auto s = parse_shard(set.shard);
     if (!s) return usage_error(fmt::format("--shard {}: expected K/N with 1 <= K <= N, e.g. 2/4", set.shard));
     shard = *s;
+  } else {
+    try {
+      const Getenv getenv = [](const char* name) -> const char* { return std::getenv(name); };
+      if (const auto s = shard_from_environment(getenv)) {
+        shard = *s;
+        touch_shard_status_files(getenv);
+      }
+    } catch (const std::exception& e) {
+      return usage_error(fmt::format("sharding variables: {}", e.what()));
+    }
   }
   const unsigned jobs = set.jobs == 0 ? std::max(1u, std::thread::hardware_concurrency()) : static_cast<unsigned>(set.jobs);
 
@@ -318,6 +332,7 @@ int run_cli(std::span<const std::string> args, std::ostream& out, std::ostream& 
   }
 
   const auto start = std::chrono::steady_clock::now();
+  const auto started_at = std::chrono::system_clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
 
   // Read and parse every file, in every shard, so that a malformed file stops every shard.
@@ -350,7 +365,7 @@ int run_cli(std::span<const std::string> args, std::ostream& out, std::ostream& 
     try {
       if (!set.junit.empty()) {
         std::ostringstream xml;
-        write_junit(xml, outcomes, elapsed());
+        write_junit(xml, outcomes, junit_run(started_at, elapsed()));
         write_file(set.junit, xml.str());
       }
     } catch (const std::exception& e) {
