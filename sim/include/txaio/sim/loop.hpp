@@ -118,13 +118,9 @@ public:
   /// `RunawayError` past the event bound.
   template <class T>
   T run_until_complete(const Future<T>& future) {
-    txaio::detail::FutureState<T>& state = txaio::detail::checked_state(future, "sim::Loop::run_until_complete");
-    run_until([&state] { return state.settled(); }, state.describe());
-    if (state.status() != txaio::detail::FutureStatus::resolved) {
-      state.mark_handled();
-      state.failure().rethrow();
-    }
-    if constexpr (!std::is_void_v<T>) return state.value();
+    run_until([&future] { return future_status(future) != FutureStatus::pending; }, describe_future(future));
+    if (future_status(future) != FutureStatus::resolved) consume_failure(future).rethrow();
+    if constexpr (!std::is_void_v<T>) return future_value(future);
   }
 
   /// Pending timers in the order they will run.
