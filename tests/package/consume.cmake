@@ -1,13 +1,21 @@
-# Builds tests/package/consumer against txaio, either installed (MODE=find_package) or as a
-# subdirectory (MODE=add_subdirectory), and runs it.
-set(consumer ${CMAKE_CURRENT_LIST_DIR}/consumer)
-file(REMOVE_RECURSE ${WORK_DIR})
+# The package tests: `cmake -DMODE=<mode> ... -P consume.cmake`, each building a project
+# outside the txaio tree against txaio and running what it built.
+#   install           cmake --install BINARY_DIR into PREFIX (the fixture of the others)
+#   production        tests/package/production with find_package(txaio), GTest and RapidCheck
+#                     made unfindable
+#   testutil          tests/package/consumer with find_package(txaio COMPONENTS testutil)
+#   pkg_config        production/main.cpp and consumer/main.cpp compiled with
+#                     `pkg-config --cflags --libs txaio-sim` / `txaio-testutil`
+#   add_subdirectory  tests/package/consumer with add_subdirectory(SOURCE_DIR)
+#   scenarios         tests/package/scenarios: its ctest holds one test per scenario
+set(here ${CMAKE_CURRENT_LIST_DIR})
 set(launcher)
 find_program(CCACHE ccache)
 if(CCACHE)
   set(launcher -DCMAKE_CXX_COMPILER_LAUNCHER=${CCACHE})
 endif()
 
+# run(<command>...): runs it, fails the test naming the command when it fails.
 function(run)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc)
   if(NOT rc EQUAL 0)
@@ -15,13 +23,75 @@ function(run)
   endif()
 endfunction()
 
-if(MODE STREQUAL "find_package")
-  run(${CMAKE_COMMAND} --install ${BINARY_DIR} --prefix ${WORK_DIR}/prefix)
-  run(${CMAKE_COMMAND} -S ${consumer} -B ${WORK_DIR}/build -G ${GENERATOR} ${launcher}
-      -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix -DTXAIO_CONSUME=find_package)
-else()
-  run(${CMAKE_COMMAND} -S ${consumer} -B ${WORK_DIR}/build -G ${GENERATOR} ${launcher}
-      -DTXAIO_CONSUME=add_subdirectory -DTXAIO_SOURCE_DIR=${SOURCE_DIR})
+# run_output(<var> <command>...): runs it, fails when it fails, stores its standard output.
+function(run_output var)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out OUTPUT_STRIP_TRAILING_WHITESPACE)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "failed (${rc}): ${ARGN}\n${out}")
+  endif()
+  set(${var} "${out}" PARENT_SCOPE)
+endfunction()
+
+# build_project(<source> <args>...): configures, builds into WORK_DIR/build.
+function(build_project source)
+  run(${CMAKE_COMMAND} -S ${source} -B ${WORK_DIR}/build -G ${GENERATOR} ${launcher} ${ARGN})
+  run(${CMAKE_COMMAND} --build ${WORK_DIR}/build)
+endfunction()
+
+# ctest_count(<var> <ctest args>...): how many tests `ctest -N` lists.
+function(ctest_count var)
+  run_output(out ${CMAKE_CTEST_COMMAND} --test-dir ${WORK_DIR}/build -N ${ARGN})
+  if(NOT out MATCHES "Total Tests: ([0-9]+)")
+    message(FATAL_ERROR "no test count in ctest -N output:\n${out}")
+  endif()
+  set(${var} ${CMAKE_MATCH_1} PARENT_SCOPE)
+endfunction()
+
+# pkg_config_build(<module> <source> <exe>): compiles and links one file with pkg-config's flags.
+function(pkg_config_build module source exe)
+  find_program(PKG_CONFIG pkg-config REQUIRED)
+  set(ENV{PKG_CONFIG_PATH} ${PREFIX}/${LIBDIR}/pkgconfig)
+  run_output(flags ${PKG_CONFIG} --cflags --libs ${module})
+  separate_arguments(flags UNIX_COMMAND "${flags}")
+  run(${CXX} -std=c++20 ${source} -o ${WORK_DIR}/${exe} ${flags})
+  run(${WORK_DIR}/${exe})
+endfunction()
+
+if(NOT MODE STREQUAL "install")
+  file(REMOVE_RECURSE ${WORK_DIR})
 endif()
-run(${CMAKE_COMMAND} --build ${WORK_DIR}/build)
-run(${WORK_DIR}/build/consumer)
+if(MODE STREQUAL "install")
+  file(REMOVE_RECURSE ${PREFIX})
+  run(${CMAKE_COMMAND} --install ${BINARY_DIR} --prefix ${PREFIX})
+elseif(MODE STREQUAL "production")
+  build_project(${here}/production -DCMAKE_PREFIX_PATH=${PREFIX}
+    -DCMAKE_DISABLE_FIND_PACKAGE_GTest=ON -DCMAKE_DISABLE_FIND_PACKAGE_rapidcheck=ON)
+  run(${WORK_DIR}/build/production)
+elseif(MODE STREQUAL "testutil")
+  build_project(${here}/consumer -DCMAKE_PREFIX_PATH=${PREFIX} -DTXAIO_CONSUME=find_package)
+  run(${WORK_DIR}/build/consumer)
+elseif(MODE STREQUAL "pkg_config")
+  file(MAKE_DIRECTORY ${WORK_DIR})
+  pkg_config_build(txaio-sim ${here}/production/main.cpp production)
+  pkg_config_build(txaio-testutil ${here}/consumer/main.cpp consumer)
+elseif(MODE STREQUAL "add_subdirectory")
+  build_project(${here}/consumer -DTXAIO_CONSUME=add_subdirectory -DTXAIO_SOURCE_DIR=${SOURCE_DIR})
+  run(${WORK_DIR}/build/consumer)
+elseif(MODE STREQUAL "scenarios")
+  build_project(${here}/scenarios -DCMAKE_PREFIX_PATH=${PREFIX})
+  file(GLOB_RECURSE passing ${here}/scenarios/scenarios/*.txs)
+  list(LENGTH passing expected)
+  ctest_count(listed -L consumer)
+  if(NOT listed EQUAL expected)
+    message(FATAL_ERROR "ctest lists ${listed} scenario tests, expected one per file: ${expected}")
+  endif()
+  run(${CMAKE_CTEST_COMMAND} --test-dir ${WORK_DIR}/build -L consumer -j2 --output-on-failure)
+  # A wrong expectation fails its test.
+  execute_process(COMMAND ${CMAKE_CTEST_COMMAND} --test-dir ${WORK_DIR}/build -L failing
+    RESULT_VARIABLE rc OUTPUT_QUIET)
+  if(rc EQUAL 0)
+    message(FATAL_ERROR "the failing scenario's ctest test passed")
+  endif()
+else()
+  message(FATAL_ERROR "consume.cmake: unknown MODE '${MODE}'")
+endif()
