@@ -7,7 +7,8 @@
 #   pkg_config        production/main.cpp and consumer/main.cpp compiled with
 #                     `pkg-config --cflags --libs txaio-sim` / `txaio-testutil`
 #   add_subdirectory  tests/package/consumer with add_subdirectory(SOURCE_DIR)
-#   scenarios         tests/package/scenarios: its ctest holds one test per scenario
+#   scenarios         tests/package/scenarios: its ctest holds one test per scenario, and the
+#                     installed txaio-replay shards them under GoogleTest's and Bazel's variables
 set(here ${CMAKE_CURRENT_LIST_DIR})
 set(launcher)
 find_program(CCACHE ccache)
@@ -86,6 +87,27 @@ elseif(MODE STREQUAL "scenarios")
     message(FATAL_ERROR "ctest lists ${listed} scenario tests, expected one per file: ${expected}")
   endif()
   run(${CMAKE_CTEST_COMMAND} --test-dir ${WORK_DIR}/build -L consumer -j2 --output-on-failure)
+  # The installed tool shards the consumer's scenarios under both sharding protocols: every
+  # scenario passes in exactly one of the shards.
+  foreach(family GTEST_TOTAL_SHARDS:GTEST_SHARD_INDEX TEST_TOTAL_SHARDS:TEST_SHARD_INDEX)
+    string(REPLACE ":" ";" vars "${family}")
+    list(GET vars 0 total)
+    list(GET vars 1 index)
+    set(seen)
+    foreach(k 0 1)
+      run_output(out ${CMAKE_COMMAND} -E env --unset=GTEST_TOTAL_SHARDS --unset=GTEST_SHARD_INDEX
+        --unset=TEST_TOTAL_SHARDS --unset=TEST_SHARD_INDEX ${total}=2 ${index}=${k}
+        ${PREFIX}/bin/txaio-replay ${here}/scenarios/scenarios)
+      string(REGEX MATCHALL "PASS  [^ ]+" passed "${out}")
+      list(APPEND seen ${passed})
+    endforeach()
+    list(LENGTH seen n)
+    list(REMOVE_DUPLICATES seen)
+    list(LENGTH seen unique)
+    if(NOT n EQUAL expected OR NOT unique EQUAL expected)
+      message(FATAL_ERROR "${total}=2: the shards passed ${n} scenarios (${unique} distinct), expected ${expected}")
+    endif()
+  endforeach()
   # A wrong expectation fails its test.
   execute_process(COMMAND ${CMAKE_CTEST_COMMAND} --test-dir ${WORK_DIR}/build -L failing
     RESULT_VARIABLE rc OUTPUT_QUIET)
