@@ -7,6 +7,9 @@
 #   pkg_config        production/main.cpp and consumer/main.cpp compiled with
 #                     `pkg-config --cflags --libs txaio-sim` / `txaio-testutil`
 #   add_subdirectory  tests/package/consumer with add_subdirectory(SOURCE_DIR)
+#   components        what find_package refuses, with its reasons: testutil without GoogleTest,
+#                     an unknown component, txaio_add_scenarios without an installed
+#                     txaio-replay (a production project without it still configures)
 #   scenarios         tests/package/scenarios: its ctest holds one test per scenario, and the
 #                     installed txaio-replay shards them under GoogleTest's and Bazel's variables
 set(here ${CMAKE_CURRENT_LIST_DIR})
@@ -56,6 +59,19 @@ function(pkg_config_build module source exe)
   separate_arguments(flags UNIX_COMMAND "${flags}")
   run(${CXX} -std=c++20 ${source} -o ${WORK_DIR}/${exe} ${flags})
   run(${WORK_DIR}/${exe})
+endfunction()
+
+# configure_fails(<name> <cmake code> <expected message regex> <args>...): a project made of
+# <cmake code> must fail to configure, saying what matches the regex.
+function(configure_fails name code regex)
+  set(dir ${WORK_DIR}/${name})
+  file(WRITE ${dir}/CMakeLists.txt "cmake_minimum_required(VERSION 3.21)\nproject(${name} LANGUAGES CXX)\n${code}\n")
+  execute_process(COMMAND ${CMAKE_COMMAND} -S ${dir} -B ${dir}/build -G ${GENERATOR} ${ARGN}
+    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+  string(REGEX REPLACE "[ \t\r\n]+" " " flat "${out}")
+  if(rc EQUAL 0 OR NOT flat MATCHES "${regex}")
+    message(FATAL_ERROR "${name}: expected a configure error matching '${regex}', got (${rc}):\n${out}")
+  endif()
 endfunction()
 
 if(NOT MODE STREQUAL "install")
@@ -114,6 +130,21 @@ elseif(MODE STREQUAL "scenarios")
   if(rc EQUAL 0)
     message(FATAL_ERROR "the failing scenario's ctest test passed")
   endif()
+elseif(MODE STREQUAL "components")
+  configure_fails(no_gtest "find_package(txaio REQUIRED COMPONENTS testutil)" "GTest"
+    -DCMAKE_PREFIX_PATH=${PREFIX} -DCMAKE_DISABLE_FIND_PACKAGE_GTest=ON)
+  configure_fails(unknown "find_package(txaio REQUIRED COMPONENTS bogus)" "unknown component bogus"
+    -DCMAKE_PREFIX_PATH=${PREFIX})
+  # A prefix without the replay tool: production projects configure, txaio_add_scenarios says
+  # what is missing, and so does asking for the component.
+  file(COPY ${PREFIX}/ DESTINATION ${WORK_DIR}/no_replay_prefix
+    PATTERN "txaioReplayTargets*" EXCLUDE PATTERN "txaio-replay" EXCLUDE)
+  set(no_replay -DCMAKE_PREFIX_PATH=${WORK_DIR}/no_replay_prefix)
+  build_project(${here}/production ${no_replay})
+  configure_fails(no_replay "find_package(txaio REQUIRED)\nenable_testing()\ntxaio_add_scenarios(.)"
+    "txaio_add_scenarios: txaio-replay not found" ${no_replay})
+  configure_fails(no_replay_component "find_package(txaio REQUIRED COMPONENTS replay)"
+    "component replay is not installed" ${no_replay})
 else()
   message(FATAL_ERROR "consume.cmake: unknown MODE '${MODE}'")
 endif()
