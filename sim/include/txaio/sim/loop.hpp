@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "txaio/detail/timer_queue.hpp"
+#include "txaio/errors.hpp"
 #include "txaio/future.hpp"
 #include "txaio/loop.hpp"
 
@@ -118,6 +119,9 @@ public:
   /// `RunawayError` past the event bound.
   template <class T>
   T run_until_complete(const Future<T>& future) {
+    if (!future.valid()) {
+      throw UsageError("txaio::sim::Loop::run_until_complete: the Future handle is empty (default-constructed or moved-from)");
+    }
     run_until([&future] { return future_status(future) != FutureStatus::pending; }, describe_future(future));
     if (future_status(future) != FutureStatus::resolved) consume_failure(future).rethrow();
     if constexpr (!std::is_void_v<T>) return future_value(future);
