@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <cstdlib>
 #include <condition_variable>
 #include <fstream>
 #include <mutex>
@@ -313,11 +312,7 @@ int run_cli(std::span<const std::string> args, std::ostream& out, std::ostream& 
     shard = *s;
   } else {
     try {
-      const Getenv getenv = [](const char* name) -> const char* { return std::getenv(name); };
-      if (const auto s = shard_from_environment(getenv)) {
-        shard = *s;
-        touch_shard_status_files(getenv);
-      }
+      if (const auto s = shard_from_process_environment()) shard = *s;
     } catch (const std::exception& e) {
       return usage_error(fmt::format("sharding variables: {}", e.what()));
     }

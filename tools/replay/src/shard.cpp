@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -70,6 +71,13 @@ void touch_shard_status_files(const Getenv& getenv) {
     std::ofstream out(std::filesystem::path(file), std::ios::app);
     if (!out) throw std::runtime_error(fmt::format("{}='{}': cannot write the file", name, std::string(file)));
   }
+}
+
+std::optional<Shard> shard_from_process_environment() {
+  const Getenv getenv = [](const char* name) -> const char* { return std::getenv(name); };
+  auto shard = shard_from_environment(getenv);
+  if (shard) touch_shard_status_files(getenv);
+  return shard;
 }
 
 }  // namespace txaio::replay

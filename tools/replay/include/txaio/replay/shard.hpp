@@ -28,4 +28,8 @@ std::optional<Shard> shard_from_environment(const Getenv& getenv);
 /// and the file when it cannot be written.
 void touch_shard_status_files(const Getenv& getenv);
 
+/// What `txaio-replay` does without `--shard`: `shard_from_environment` on this process's
+/// environment, and when it names a shard, `touch_shard_status_files`. Throws as they do.
+std::optional<Shard> shard_from_process_environment();
+
 }  // namespace txaio::replay
