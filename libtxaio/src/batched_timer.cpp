@@ -5,6 +5,7 @@
 
 #include <boost/core/demangle.hpp>
 
+#include <algorithm>
 #include <deque>
 #include <limits>
 #include <stdexcept>
@@ -15,15 +16,22 @@
 #include "txaio/errors.hpp"
 
 namespace txaio {
+
+nanoseconds bucket_key(nanoseconds due, nanoseconds bucket, BatchRounding rounding) noexcept {
+  const std::int64_t d = std::max<std::int64_t>(due.count(), 0);
+  const std::int64_t b = bucket.count();
+  const std::int64_t floor = d - d % b;
+  if (rounding == BatchRounding::down || floor == d || floor > std::numeric_limits<std::int64_t>::max() - b) {
+    return nanoseconds(floor);
+  }
+  return nanoseconds(floor + b);
+}
+
 namespace detail {
 namespace {
 
 constexpr std::uint32_t no_slot = std::numeric_limits<std::uint32_t>::max();
 constexpr std::int64_t no_key = std::numeric_limits<std::int64_t>::min();
-constexpr std::int64_t ns_per_ms = 1'000'000;
-
-/// `x` rounded down to a multiple of `m` (`x` >= 0, `m` > 0).
-constexpr std::int64_t floor_to(std::int64_t x, std::int64_t m) noexcept { return x - x % m; }
 
 /// `"<demangled type>: <what()>"` of the exception being handled.
 std::string describe_current_exception() {
@@ -136,22 +144,14 @@ public:
       : loop_(&loop),
         bucket_ns_(bucket_ns),
         chunk_size_(static_cast<std::uint64_t>(chunk_size)),
-        rounding_(rounding),
-        ms_aligned_(bucket_ns % ns_per_ms == 0) {}
+        rounding_(rounding) {}
 
   BatchedTimerImpl(const BatchedTimerImpl&) = delete;
   BatchedTimerImpl& operator=(const BatchedTimerImpl&) = delete;
   ~BatchedTimerImpl() { close(); }
 
   std::int64_t key_for(std::int64_t due) const noexcept {
-    if (due < 0) due = 0;
-    if (rounding_ == BatchRounding::down) {
-      // Whole milliseconds first (a multiple of a whole-ms bucket needs no separate step).
-      return floor_to(ms_aligned_ ? due : floor_to(due, ns_per_ms), bucket_ns_);
-    }
-    const std::int64_t floor = floor_to(due, bucket_ns_);
-    if (floor == due || floor > std::numeric_limits<std::int64_t>::max() - bucket_ns_) return floor;
-    return floor + bucket_ns_;
+    return bucket_key(nanoseconds(due), nanoseconds(bucket_ns_), rounding_).count();
   }
 
   BatchedCall schedule(nanoseconds delay, Callback fn) {
@@ -480,7 +480,6 @@ private:
   std::int64_t bucket_ns_;
   std::uint64_t chunk_size_;
   BatchRounding rounding_;
-  bool ms_aligned_;
   bool closed_ = false;
 
   std::deque<Bucket> buckets_;

@@ -207,6 +207,10 @@ void throw_empty_future(const char* op) {
   throw UsageError(fmt::format("txaio::{}: the Future handle is empty (default-constructed or moved-from)", op));
 }
 
+void throw_not(const char* op, const char* wanted, const FutureStateBase& state) {
+  throw InvalidStateError(fmt::format("txaio::{}: the future is not {}: {}", op, wanted, state.describe()));
+}
+
 Failure current_failure(const char* op) {
   std::exception_ptr error = std::current_exception();
   if (!error) {

@@ -79,8 +79,7 @@ struct Model {
 
   std::int64_t key_for(const TimerSpec& t, std::int64_t due) const {
     if (t.never_early) return (due + t.bucket_ns - 1) / t.bucket_ns * t.bucket_ns;
-    const std::int64_t due_ms = due / ms_ns * ms_ns;
-    return due_ms / t.bucket_ns * t.bucket_ns;
+    return due / t.bucket_ns * t.bucket_ns;
   }
 
   bool live_left(const ModelBucket& b) const {
@@ -280,11 +279,8 @@ struct Advance : Command {
       const std::int64_t offset = static_cast<std::int64_t>(c.chunk) * t.bucket_ns / static_cast<std::int64_t>(c.chunks);
       RC_ASSERT(f.time >= c.key + offset);
       if (b.opened_at <= c.key) RC_ASSERT(f.time == c.key + offset);
-      // Never before its key, never a bucket or more after it. (A bucket that is not a whole
-      // number of milliseconds: the due time is truncated to whole ms first, so a bucket can
-      // open, and fire at once, up to 1 ms past key + bucket.)
-      const std::int64_t slack = t.bucket_ns % ms_ns == 0 ? 0 : ms_ns;
-      RC_ASSERT(f.time < c.key + t.bucket_ns + slack);
+      // Never before its key, never a bucket or more after it.
+      RC_ASSERT(f.time < c.key + t.bucket_ns);
       if (t.never_early) RC_ASSERT(f.time >= c.due);
       // Registration order inside a bucket.
       RC_ASSERT(f.id > last_in_bucket[c.bucket]);
@@ -339,9 +335,8 @@ RC_GTEST_PROP(BatchedTimerModel, KeysAreOnTheGridAndWithinOneBucketOfTheDueTime,
     RC_ASSERT(key >= due);
     RC_ASSERT(key < due + t.bucket_ns);
   } else {
-    const std::int64_t due_ms = due / ms_ns * ms_ns;
-    RC_ASSERT(key <= due_ms);
-    RC_ASSERT(key > due_ms - t.bucket_ns);
+    RC_ASSERT(key <= due);
+    RC_ASSERT(key > due - t.bucket_ns);
   }
 }
 

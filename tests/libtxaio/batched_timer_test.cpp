@@ -197,23 +197,35 @@ TEST_F(BatchedTimerTest, SubSecondBucketsKeepTheirOwnKeys) {
   EXPECT_EQ(ran_, (std::vector<Ran>{{"a", 0ms}, {"b", 250ms}, {"c", 250ms}, {"d", 500ms}, {"e", 750ms}, {"f", 1s}}));
 }
 
-TEST_F(BatchedTimerTest, DueTimeIsTruncatedToWholeMillisecondsThenFlooredToTheGrid) {
+TEST_F(BatchedTimerTest, DueTimeIsFlooredStraightToTheGridInNanoseconds) {
   auto whole_ms = txaio::make_batched_timer(1ms);
   EXPECT_EQ(whole_ms.key_for(2999999ns), 2ms);
   EXPECT_EQ(whole_ms.key_for(3ms), 3ms);
   auto odd = txaio::make_batched_timer(1500us);
-  EXPECT_EQ(odd.key_for(3200us), 3ms);    // 3.2 -> 3 ms -> 2 * 1.5 ms
-  EXPECT_EQ(odd.key_for(2999us), 1500us);  // 2.999 -> 2 ms -> 1.5 ms
-  EXPECT_EQ(odd.key_for(1499999ns), 0ms);  // 1.4999 -> 1 ms -> 0
+  EXPECT_EQ(odd.key_for(3200us), 3ms);     // 2 * 1.5 ms
+  EXPECT_EQ(odd.key_for(2999us), 1500us);
+  EXPECT_EQ(odd.key_for(1700us), 1500us);  // not 0: no truncation to 1 ms first
+  EXPECT_EQ(odd.key_for(1500us), 1500us);
+  EXPECT_EQ(odd.key_for(1499999ns), 0ms);
   auto uneven = txaio::make_batched_timer(1000001ns);
-  EXPECT_EQ(uneven.key_for(1000001ns), 0ns);  // truncated to 1 ms first: below the first boundary
-  EXPECT_EQ(uneven.key_for(3000003ns), 2000002ns);
+  EXPECT_EQ(uneven.key_for(1000001ns), 1000001ns);  // on the boundary
+  EXPECT_EQ(uneven.key_for(1000000ns), 0ns);
+  EXPECT_EQ(uneven.key_for(3000003ns), 3000003ns);
+  EXPECT_EQ(txaio::bucket_key(-5ns, 1500us, txaio::BatchRounding::down), 0ns);
+  EXPECT_EQ(txaio::bucket_key(1700us, 1500us, txaio::BatchRounding::never_early), 3ms);
+}
 
-  odd.call_later(3200us, record("x"));
-  loop_.advance(2999us);
+TEST_F(BatchedTimerTest, OneAndAHalfMillisecondBucketsRunEachCallInTheBucketHoldingItsDueTime) {
+  auto odd = txaio::make_batched_timer(1500us);
+  odd.call_later(1700us, record("a"));  // bucket [1.5, 3) ms
+  odd.call_later(3200us, record("b"));  // bucket [3, 4.5) ms
+  odd.call_later(4400us, record("c"));  // bucket [3, 4.5) ms, not [1.5, 3) as with whole ms first
+  loop_.advance(1499us);
   EXPECT_TRUE(ran_.empty());
   loop_.advance(1us);
-  EXPECT_EQ(ran_, (std::vector<Ran>{{"x", 3ms}}));
+  EXPECT_EQ(ran_, (std::vector<Ran>{{"a", 1500us}}));
+  loop_.advance(2999us);
+  EXPECT_EQ(ran_, (std::vector<Ran>{{"a", 1500us}, {"b", 3ms}, {"c", 3ms}}));
 }
 
 TEST_F(BatchedTimerTest, TheGridStartsAtTheLoopsEpochNotAtTheTimersCreation) {

@@ -89,8 +89,13 @@ TEST_F(RunUntilComplete, ExceptionsFromCallbacksPropagate) {
   EXPECT_EQ(loop_.run_until_complete(f), 1);  // the loop is consistent: go on
 }
 
-TEST_F(RunUntilComplete, EmptyHandleIsUsageError) {
-  EXPECT_THROW(loop_.run_until_complete(Future<int>()), txaio::UsageError);
+TEST_F(RunUntilComplete, EmptyHandleIsUsageErrorNamingRunUntilComplete) {
+  try {
+    loop_.run_until_complete(Future<int>());
+    FAIL() << "no exception";
+  } catch (const txaio::UsageError& e) {
+    EXPECT_STREQ(e.what(), "txaio::sim::Loop::run_until_complete: the Future handle is empty (default-constructed or moved-from)");
+  }
 }
 
 TEST_F(RunUntilComplete, RunawayIsBounded) {

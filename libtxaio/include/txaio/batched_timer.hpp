@@ -6,12 +6,12 @@
 ///     txaio::BatchedCall ping = timer.call_later(30.0, send_ping, connection);
 ///     ping.cancel();  // idempotent
 ///
-/// Contract (DESIGN.md, "Batched timer"):
-/// - A call due at `due = now + delay` goes to the bucket with key `due` truncated to whole
-///   milliseconds, then floored to a multiple of `bucket` since the loop's epoch (integer
-///   nanoseconds throughout), as txaio does (but in ms, not whole seconds). With
-///   `BatchRounding::never_early` the key is the first multiple of `bucket` at or after
-///   `due` (not truncated): the call never runs before its due time.
+/// Contract (docs/contracts.md, "Batched timers"):
+/// - A call due at `due = now + delay` goes to the bucket with key `due` floored to a multiple
+///   of `bucket` since the loop's epoch, in integer nanoseconds (`bucket_key`), as txaio does
+///   (but on the bucket's own grid, not whole seconds). With `BatchRounding::never_early` the
+///   key is the first multiple of `bucket` at or after `due`: the call never runs before its
+///   due time.
 /// - Each non-empty bucket owns one loop timer, due after `max(0, key - now)`.
 /// - When a bucket's timer fires with `n` pending calls, the calls are split in registration
 ///   order into `k = ceil(n / chunk_size)` chunks of `chunk_size`; chunk `i` runs at
@@ -20,8 +20,7 @@
 ///   does not move other calls to another chunk.
 /// - So a call runs in `[key, key + bucket)` (later only if its bucket opened after that, in
 ///   the past: then at once): by default up to one bucket before or after its due time; with
-///   `never_early` at or up to two buckets after it. A bucket that is not a whole number of
-///   milliseconds can take a call due up to 1 ms past `key + bucket` (the truncation).
+///   `never_early` at or up to two buckets after it.
 /// - A cancelled call never runs, also while its bucket is being worked through in chunks.
 ///   A bucket whose calls are all cancelled cancels its loop timer.
 /// - An exception escaping a call is collected as `"<type>: <what>"`; the bucket's other
@@ -58,9 +57,16 @@ class BatchedTimerImpl;
 
 /// How a call's due time maps onto the bucket grid.
 enum class BatchRounding : std::uint8_t {
-  down,         ///< txaio's rule: the bucket holding the due time (truncated to whole ms)
+  down,         ///< txaio's rule: the bucket holding the due time
   never_early,  ///< the first bucket boundary at or after the due time
 };
+
+/// The key of the bucket a call due at loop time `due` goes to, for buckets of width `bucket`
+/// (> 0): `due` floored to a multiple of `bucket` (`down`), or the first multiple at or after
+/// it (`never_early`, saturating at the largest multiple). A negative `due` counts as 0.
+///
+///     bucket_key(3200us, 1500us, BatchRounding::down) == 3ms
+nanoseconds bucket_key(nanoseconds due, nanoseconds bucket, BatchRounding rounding) noexcept;
 
 /// Handle to a call scheduled with `BatchedTimer::call_later`. Cheap to copy. Must not be
 /// used after its `BatchedTimer` is destroyed (like `DelayedCall` and its loop).

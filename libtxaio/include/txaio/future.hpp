@@ -28,6 +28,7 @@
 #include <exception>
 #include <functional>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <type_traits>
 #include <utility>
@@ -90,6 +91,8 @@ private:
 namespace detail {
 
 [[noreturn]] void throw_empty_future(const char* op);
+/// `InvalidStateError`: `op` needs a future that is `wanted`, and `state` is not.
+[[noreturn]] void throw_not(const char* op, const char* wanted, const FutureStateBase& state);
 
 /// Access to a future's state for txaio's own functions, `sim::Loop` and the test matchers.
 struct FutureAccess {
@@ -355,6 +358,55 @@ bool cancel(const Future<T>& f, std::string_view message = {}) {
 template <class T>
 bool is_called(const Future<T>& f) {
   return detail::checked_state(f, "is_called").settled();
+}
+
+// ---- inspecting futures (read-only: for tests and tools) ------------------------------------
+//
+// These never run a callback and never change the future (`consume_failure` only counts its
+// failure as handled); the testutil matchers and `sim::Loop::run_until_complete` read futures
+// through them. Each throws `UsageError` for an empty handle.
+
+/// Whether `f` is pending, resolved, rejected or cancelled.
+template <class T>
+FutureStatus future_status(const Future<T>& f) {
+  return detail::checked_state(f, "future_status").status();
+}
+
+/// The value of a resolved `f`, valid while a handle to it lives; `InvalidStateError` when it is
+/// not resolved.
+template <class T>
+  requires(!std::is_void_v<T>)
+const T& future_value(const Future<T>& f) {
+  const detail::FutureState<T>& state = detail::checked_state(f, "future_value");
+  if (state.status() != FutureStatus::resolved) detail::throw_not("future_value", "resolved", state);
+  return state.value();
+}
+
+/// The failure of a rejected or cancelled `f`; `InvalidStateError` when it is neither. Reading
+/// it does not count as handling it.
+template <class T>
+const Failure& future_failure(const Future<T>& f) {
+  const detail::FutureState<T>& state = detail::checked_state(f, "future_failure");
+  if (state.status() != FutureStatus::rejected && state.status() != FutureStatus::cancelled) {
+    detail::throw_not("future_failure", "rejected or cancelled", state);
+  }
+  return state.failure();
+}
+
+/// `future_failure(f)`, counted as handled, as an errback would: it will not be reported
+/// through `Loop::report_unhandled_failure`.
+template <class T>
+const Failure& consume_failure(const Future<T>& f) {
+  const Failure& failure = future_failure(f);
+  detail::checked_state(f, "consume_failure").mark_handled();
+  return failure;
+}
+
+/// One line for messages: the future's value type, where it was created and how it stands,
+/// e.g. `Future<int> created at app.cpp:12 in run (pending; 1 callback pair waiting)`.
+template <class T>
+std::string describe_future(const Future<T>& f) {
+  return detail::checked_state(f, "describe_future").describe();
 }
 
 /// Adds a callback pair: `callback(const T&)` (`callback()` for `Future<void>`) when `f`

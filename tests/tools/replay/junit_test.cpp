@@ -3,9 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <filesystem>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "process.hpp"
 
 namespace {
 
@@ -45,10 +49,14 @@ TEST(Junit, OneCasePerScenarioWithFailuresErrorsAndSkips) {
   skipped.message = "not run: another scenario file has a parse error";
   outcomes.push_back(skipped);
   std::ostringstream out;
-  write_junit(out, outcomes, 1.5);
+  write_junit(out, outcomes, JunitRun{"ci-7", "2026-11-30T04:20:00", 1.5});
   const std::string xml = out.str();
   EXPECT_EQ(xml.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites", 0), 0u) << xml;
-  EXPECT_NE(xml.find("<testsuite name=\"txaio-replay\" tests=\"5\" failures=\"2\" errors=\"1\" skipped=\"1\" time=\"1.500000\">"),
+  EXPECT_NE(xml.find("<testsuites name=\"txaio-replay\" tests=\"5\" failures=\"2\" errors=\"1\" time=\"1.500000\">"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("<testsuite name=\"txaio-replay\" tests=\"5\" failures=\"2\" errors=\"1\" skipped=\"1\" "
+                     "time=\"1.500000\" timestamp=\"2026-11-30T04:20:00\" hostname=\"ci-7\">"),
             std::string::npos)
       << xml;
   EXPECT_EQ(count(xml, "<testcase "), 5u);
@@ -65,5 +73,66 @@ TEST(Junit, OneCasePerScenarioWithFailuresErrorsAndSkips) {
   EXPECT_EQ(count(xml, "<testsuite "), 1u);
   EXPECT_NE(xml.find("</testsuite>\n</testsuites>\n"), std::string::npos);
 }
+
+TEST(Junit, RunTimestampIsUtcIsoWithoutZone) {
+  using namespace std::chrono;
+  const auto t = sys_days{year{2026} / 11 / 30} + hours{4} + minutes{5} + seconds{6} + milliseconds{789};
+  const JunitRun run = junit_run(t, 2.0);
+  EXPECT_EQ(run.timestamp, "2026-11-30T04:05:06");
+  EXPECT_FALSE(run.hostname.empty());
+  EXPECT_EQ(run.seconds, 2.0);
+}
+
+#if defined(TXAIO_XMLLINT)
+/// Validates `file` against tests/tools/replay/junit.xsd; xmllint's verdict and messages.
+CommandResult validate(const std::filesystem::path& file) {
+  return run_command(shell_quote(TXAIO_XMLLINT) + " --noout --schema " + shell_quote(TXAIO_JUNIT_XSD) + " " +
+                     shell_quote(file.string()));
+}
+
+TEST(JunitSchema, ReportsOfEveryOutcomeValidate) {
+  TempDir dir;
+  dir.write("ok/pass.txs", "txaio-scenario 1\nat 0 call_later a 1\nexpect 1 fire a\n");
+  dir.write("ok/raise.txs", "txaio-scenario 1\nat 0 call_later a 1 raise=\"<&>\"\nexpect 1 error a <&>\n");
+  dir.write("bad/wrong.txs", "txaio-scenario 1\nat 0 call_later a 1\nexpect 2 fire a\n");
+  const auto report = dir.path() / "junit.xml";
+  const auto replay = shell_quote(TXAIO_REPLAY_EXE) + " --junit " + shell_quote(report.string()) + " ";
+  EXPECT_EQ(run_command(replay + shell_quote(dir.path().string())).exit_code, 1);
+  CommandResult v = validate(report);
+  EXPECT_EQ(v.exit_code, 0) << v.output << TempDir::read(report);
+  // A parse error: one <error>, the others <skipped>.
+  dir.write("ok/broken.txs", "txaio-scenario 1\nnonsense\n");
+  EXPECT_EQ(run_command(replay + shell_quote(dir.path().string())).exit_code, 2);
+  const std::string xml = TempDir::read(report);
+  EXPECT_NE(xml.find("<error "), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<skipped "), std::string::npos) << xml;
+  v = validate(report);
+  EXPECT_EQ(v.exit_code, 0) << v.output << xml;
+}
+
+TEST(JunitSchema, RejectsWhatCiServersDoNotAccept) {
+  TempDir dir;
+  const std::string suite = R"(<testsuite name="s" tests="1" failures="0" errors="0" skipped="0" time="0.1" )";
+  const std::string end = R"(><testcase classname="c" name="n" time="0.1"/></testsuite></testsuites>)";
+  const std::string head = R"(<testsuites tests="1" failures="0" errors="0" time="0.1">)";
+  const std::string good = head + suite + R"(timestamp="2026-11-30T04:20:00" hostname="h")" + end;
+  EXPECT_EQ(validate(dir.write("good.xml", good)).exit_code, 0);
+  for (const std::string& bad : {
+           head + suite + R"(hostname="h")" + end,                                        // no timestamp
+           head + suite + R"(timestamp="2026-11-30T04:20:00Z" hostname="h")" + end,       // a zone
+           head + suite + R"(timestamp="2026-11-30T04:20:00")" + end,                     // no hostname
+           R"(<testsuites tests="1" failures="0" errors="0" skipped="0" time="0.1">)" + suite +
+               R"(timestamp="2026-11-30T04:20:00" hostname="h")" + end,                   // skipped on testsuites
+           head + suite + R"(timestamp="2026-11-30T04:20:00" hostname="h")" +
+               R"(><testcase classname="c" name="n" time="-1"/></testsuite></testsuites>)",  // negative time
+       }) {
+    EXPECT_NE(validate(dir.write("bad.xml", bad)).exit_code, 0) << bad;
+  }
+}
+#else
+TEST(JunitSchema, ReportsOfEveryOutcomeValidate) {
+  GTEST_SKIP() << "xmllint not found at configure time (Debian: libxml2-utils; tools/setup installs it)";
+}
+#endif
 
 }  // namespace

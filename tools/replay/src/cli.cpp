@@ -22,6 +22,7 @@
 #include "txaio/replay/html_report.hpp"
 #include "txaio/replay/junit.hpp"
 #include "txaio/replay/replay.hpp"
+#include "txaio/replay/shard.hpp"
 #include "txaio/replay/update.hpp"
 
 namespace txaio::replay {
@@ -276,7 +277,9 @@ int run_cli(std::span<const std::string> args, std::ostream& out, std::ostream& 
   app.add_flag("--check-determinism", set.check_determinism, "Run every scenario twice and compare the event hashes (exit 3 on a difference)");
   auto* tolerance = app.add_option("--tolerance", set.tolerance, "Accept observed times this far from the expected ones (e.g. 5ms)");
   app.add_option("--jobs,-j", set.jobs, "Scenarios replayed in parallel (0: one per core)")->check(CLI::Range(0, 1024));
-  auto* shard_option = app.add_option("--shard", set.shard, "Replay only shard K of N (K/N, from 1): files i with i % N == K - 1");
+  auto* shard_option = app.add_option("--shard", set.shard, "Replay only shard K of N (K/N, from 1): files i with i % N == K - 1. "
+                 "Without it, GTEST_TOTAL_SHARDS/GTEST_SHARD_INDEX or Bazel's TEST_TOTAL_SHARDS/TEST_SHARD_INDEX "
+                 "(0-based) choose the shard");
   auto* junit = app.add_option("--junit", set.junit, "Write a JUnit XML report to FILE")->type_name("FILE");
   auto* report = app.add_option("--report", set.report, "Write a self-contained HTML report with timelines to FILE.html")->type_name("FILE.html");
   app.add_flag("--show", set.show, "Print the observed events of every scenario as expect lines");
@@ -331,6 +334,12 @@ int run_cli(std::span<const std::string> args, std::ostream& out, std::ostream& 
     const auto s = parse_shard(set.shard);
     if (!s) return usage_error(fmt::format("--shard '{}': expected K/N with 1 <= K <= N, e.g. 2/4", set.shard));
     shard = *s;
+  } else {
+    try {
+      if (const auto s = shard_from_process_environment()) shard = *s;
+    } catch (const std::exception& e) {
+      return usage_error(fmt::format("sharding variables: {}", e.what()));
+    }
   }
   for (const auto* file_option : {junit, report}) {
     if (file_option->count() > 0 && file_option->as<std::string>().empty()) {
@@ -348,6 +357,7 @@ int run_cli(std::span<const std::string> args, std::ostream& out, std::ostream& 
   }
 
   const auto start = std::chrono::steady_clock::now();
+  const auto started_at = std::chrono::system_clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
 
   // Read and parse every file, in every shard, so that a malformed file stops every shard.
@@ -380,7 +390,7 @@ int run_cli(std::span<const std::string> args, std::ostream& out, std::ostream& 
     try {
       if (!set.junit.empty()) {
         std::ostringstream xml;
-        write_junit(xml, outcomes, elapsed());
+        write_junit(xml, outcomes, junit_run(started_at, elapsed()));
         detail::write_output_file(set.junit, xml.str());
       }
     } catch (const std::exception& e) {

@@ -55,11 +55,12 @@ std::string css_class(Status s) {
   return c;
 }
 
-// "Nice" tick spacing in ns: 1, 2 or 5 times a power of ten, about `target` ticks.
 // a + b in nanoseconds, saturating: scenario times reach the limit of int64.
 std::int64_t add_ns(std::int64_t a, std::int64_t b) noexcept {
   return saturating_add(std::chrono::nanoseconds(a), std::chrono::nanoseconds(b)).count();
 }
+
+// "Nice" tick spacing in ns: 1, 2 or 5 times a power of ten, about `target` ticks.
 
 std::int64_t tick_step(std::int64_t span, int target) {
   const double raw = static_cast<double>(span) / target;
@@ -240,9 +241,10 @@ private:
   std::size_t max_markers_;
 };
 
-std::int64_t bucket_key(std::int64_t due_ns, std::int64_t bucket_ns) {
-  const std::int64_t ms = due_ns - due_ns % 1'000'000;
-  return ms - ms % bucket_ns;
+/// The bucket a batched call due at `due_ns` goes to, by the batched timer's own rule.
+std::int64_t batched_key(const BatchedDecl& d, std::int64_t due_ns) {
+  const auto rounding = d.never_early ? BatchRounding::never_early : BatchRounding::down;
+  return bucket_key(nanoseconds(due_ns), nanoseconds(d.bucket_ns), rounding).count();
 }
 
 void write_scenario(std::string& s, const Outcome& o, std::size_t index, const ReportOptions& options) {
@@ -303,7 +305,7 @@ void write_scenario(std::string& s, const Outcome& o, std::size_t index, const R
   for (std::size_t b = 0; b < sc.batched.size(); ++b) {
     std::map<std::int64_t, std::size_t> counts;
     for (const Call& c : sc.calls) {
-      if (c.via && *c.via == b) counts[bucket_key(add_ns(c.at_ns, c.delay_ns), sc.batched[b].bucket_ns)]++;
+      if (c.via && *c.via == b) counts[batched_key(sc.batched[b], add_ns(c.at_ns, c.delay_ns))]++;
     }
     if (counts.size() > 5000) continue;
     for (const auto& [key, n] : counts) {

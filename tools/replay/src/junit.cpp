@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
+#include <unistd.h>
+
+#include <array>
 
 #include "txaio/replay/detail/utf8.hpp"
 
@@ -67,7 +70,25 @@ std::string xml_escape(std::string_view text) {
   return out;
 }
 
-void write_junit(std::ostream& out, std::span<const Outcome> outcomes, double total_seconds) {
+JunitRun junit_run(std::chrono::system_clock::time_point start, double seconds) {
+  JunitRun run;
+  std::array<char, 256> host{};
+  if (::gethostname(host.data(), host.size() - 1) == 0 && host[0] != '\0') {
+    run.hostname = host.data();
+  } else {
+    run.hostname = "localhost";
+  }
+  const auto s = std::chrono::floor<std::chrono::seconds>(start);
+  const std::chrono::year_month_day date{std::chrono::floor<std::chrono::days>(s)};
+  const std::chrono::hh_mm_ss time{s - std::chrono::floor<std::chrono::days>(s)};
+  run.timestamp = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", static_cast<int>(date.year()),
+                              static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                              time.hours().count(), time.minutes().count(), time.seconds().count());
+  run.seconds = seconds;
+  return run;
+}
+
+void write_junit(std::ostream& out, std::span<const Outcome> outcomes, const JunitRun& run) {
   std::size_t failures = 0, errors = 0, skipped = 0;
   for (const Outcome& o : outcomes) {
     switch (o.status) {
@@ -80,10 +101,14 @@ void write_junit(std::ostream& out, std::span<const Outcome> outcomes, double to
     }
   }
   fmt::print(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-  fmt::print(out, "<testsuites name=\"txaio-replay\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{:.6f}\">\n",
-             outcomes.size(), failures, errors, skipped, total_seconds);
-  fmt::print(out, "  <testsuite name=\"txaio-replay\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{:.6f}\">\n",
-             outcomes.size(), failures, errors, skipped, total_seconds);
+  // <testsuites> has no skipped attribute in the schema; the suite has.
+  fmt::print(out, "<testsuites name=\"txaio-replay\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{:.6f}\">\n",
+             outcomes.size(), failures, errors, run.seconds);
+  fmt::print(out,
+             "  <testsuite name=\"txaio-replay\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" "
+             "time=\"{:.6f}\" timestamp=\"{}\" hostname=\"{}\">\n",
+             outcomes.size(), failures, errors, skipped, run.seconds, xml_escape(run.timestamp),
+             xml_escape(run.hostname));
   for (const Outcome& o : outcomes) {
     const auto [classname, name] = split_name(o.name);
     fmt::print(out, "    <testcase classname=\"{}\" name=\"{}\" file=\"{}\" time=\"{:.6f}\"",

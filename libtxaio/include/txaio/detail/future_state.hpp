@@ -31,6 +31,14 @@ struct Unit {
 template <class T>
 using value_or_unit_t = std::conditional_t<std::is_void_v<T>, Unit, T>;
 
+/// How a future stands (`future_status`, in txaio/future.hpp): pending, or how it settled.
+enum class FutureStatus : std::uint8_t {
+  pending,
+  resolved,
+  rejected,   ///< by `reject` (or a canceller that rejected)
+  cancelled,  ///< by `cancel`: rejected with `CancelledError`
+};
+
 }  // namespace txaio
 
 namespace txaio::detail {
@@ -151,12 +159,7 @@ private:
   alignas(void*) unsigned char storage_[inline_size];
 };
 
-enum class FutureStatus : std::uint8_t {
-  pending,
-  resolved,
-  rejected,   ///< by `reject` (or a canceller that rejected)
-  cancelled,  ///< by `cancel`: rejected with `CancelledError`
-};
+using txaio::FutureStatus;
 
 /// Everything about a future that does not depend on its value type. Used on its loop's
 /// thread only, except the reference count (handles may be copied and dropped anywhere).

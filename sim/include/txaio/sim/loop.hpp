@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "txaio/detail/timer_queue.hpp"
+#include "txaio/errors.hpp"
 #include "txaio/future.hpp"
 #include "txaio/loop.hpp"
 
@@ -130,14 +131,13 @@ public:
   /// `RunawayError` past the event bound. A future of another loop: `UsageError` naming both.
   template <class T>
   T run_until_complete(const Future<T>& future) {
-    txaio::detail::FutureState<T>& state = txaio::detail::checked_state(future, "sim::Loop::run_until_complete");
-    check_own_future(state.loop(), state.describe());
-    run_until([&state] { return state.settled(); }, state.describe());
-    if (state.status() != txaio::detail::FutureStatus::resolved) {
-      state.mark_handled();
-      state.failure().rethrow();
+    if (!future.valid()) {
+      throw UsageError("txaio::sim::Loop::run_until_complete: the Future handle is empty (default-constructed or moved-from)");
     }
-    if constexpr (!std::is_void_v<T>) return state.value();
+    check_own_future(future.loop(), describe_future(future));
+    run_until([&future] { return future_status(future) != FutureStatus::pending; }, describe_future(future));
+    if (future_status(future) != FutureStatus::resolved) consume_failure(future).rethrow();
+    if constexpr (!std::is_void_v<T>) return future_value(future);
   }
 
   /// Pending timers in the order they will run, each with its due time (`DelayedCall::when()`).

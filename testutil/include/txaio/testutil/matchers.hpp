@@ -27,14 +27,13 @@ namespace txaio {
 /// Prints a future in GoogleTest messages: its description, and its value when resolved.
 template <class T>
 void PrintTo(const Future<T>& future, std::ostream* os) {
-  const detail::FutureState<T>* state = detail::FutureAccess::state(future);
-  if (state == nullptr) {
+  if (!future.valid()) {
     *os << "empty Future handle";
     return;
   }
-  *os << state->describe();
+  *os << describe_future(future);
   if constexpr (!std::is_void_v<T>) {
-    if (state->status() == detail::FutureStatus::resolved) *os << " value " << ::testing::PrintToString(state->value());
+    if (future_status(future) == FutureStatus::resolved) *os << " value " << ::testing::PrintToString(future_value(future));
   }
 }
 
@@ -68,21 +67,24 @@ std::string describe_inner(const Inner& inner) {
   }
 }
 
+/// False (explaining why) for an empty handle.
 template <class T>
-const txaio::detail::FutureState<T>* state_of(const Future<T>& f, ::testing::MatchResultListener* listener) {
-  const txaio::detail::FutureState<T>* state = txaio::detail::FutureAccess::state(f);
-  if (state == nullptr) *listener << "which is empty";
-  return state;
+bool valid_or_explain(const Future<T>& f, ::testing::MatchResultListener* listener) {
+  if (!f.valid()) *listener << "which is an empty Future handle";
+  return f.valid();
 }
+
+/// True for a rejected or cancelled future.
+inline bool failed(FutureStatus s) noexcept { return s == FutureStatus::rejected || s == FutureStatus::cancelled; }
 
 /// The state in one word. Explanations say only this: GoogleTest already prints the future's
 /// whole description (`PrintTo`) as the actual value, and it should appear once.
-inline const char* status_word(txaio::detail::FutureStatus status) {
+inline const char* status_word(FutureStatus status) {
   switch (status) {
-    case txaio::detail::FutureStatus::pending: return "pending";
-    case txaio::detail::FutureStatus::resolved: return "resolved";
-    case txaio::detail::FutureStatus::rejected: return "rejected";
-    case txaio::detail::FutureStatus::cancelled: return "cancelled";
+    case FutureStatus::pending: return "pending";
+    case FutureStatus::resolved: return "resolved";
+    case FutureStatus::rejected: return "rejected";
+    case FutureStatus::cancelled: return "cancelled";
   }
   return "?";
 }
@@ -96,23 +98,18 @@ public:
 
   template <class T>
   bool MatchAndExplain(const Future<T>& f, ::testing::MatchResultListener* listener) const {
-    auto* state = state_of(f, listener);
-    if (state == nullptr) return false;
-    using txaio::detail::FutureStatus;
+    if (!valid_or_explain(f, listener)) return false;
+    const FutureStatus status = future_status(f);
     bool ok = false;
     switch (expect_) {
-      case Expect::pending: ok = !state->settled(); break;
-      case Expect::settled: ok = state->settled(); break;
-      case Expect::resolved: ok = state->status() == FutureStatus::resolved; break;
-      case Expect::rejected:
-        ok = state->status() == FutureStatus::rejected || state->status() == FutureStatus::cancelled;
-        break;
-      case Expect::cancelled: ok = state->status() == FutureStatus::cancelled; break;
+      case Expect::pending: ok = status == FutureStatus::pending; break;
+      case Expect::settled: ok = status != FutureStatus::pending; break;
+      case Expect::resolved: ok = status == FutureStatus::resolved; break;
+      case Expect::rejected: ok = failed(status); break;
+      case Expect::cancelled: ok = status == FutureStatus::cancelled; break;
     }
-    if (ok && (state->status() == FutureStatus::rejected || state->status() == FutureStatus::cancelled)) {
-      const_cast<txaio::detail::FutureState<T>*>(state)->mark_handled();
-    }
-    *listener << "which is " << status_word(state->status());
+    if (ok && failed(status)) consume_failure(f);
+    *listener << "which is " << status_word(future_status(f));
     return ok;
   }
   void DescribeTo(std::ostream* os) const { *os << "is " << describe_expect(expect_); }
@@ -133,16 +130,15 @@ public:
   template <class T>
   bool MatchAndExplain(const Future<T>& f, ::testing::MatchResultListener* listener) const {
     static_assert(!std::is_void_v<T>, "resolved_with(v) needs a Future<T> with a value; use is_resolved()");
-    auto* state = state_of(f, listener);
-    if (state == nullptr) return false;
-    if (state->status() != txaio::detail::FutureStatus::resolved) {
-      *listener << "which is " << status_word(state->status());
+    if (!valid_or_explain(f, listener)) return false;
+    if (future_status(f) != FutureStatus::resolved) {
+      *listener << "which is " << status_word(future_status(f));
       return false;
     }
     const ::testing::Matcher<const T&> m = ::testing::SafeMatcherCast<const T&>(inner_);
-    *listener << "which is resolved with " << ::testing::PrintToString(state->value());
+    *listener << "which is resolved with " << ::testing::PrintToString(future_value(f));
     ::testing::StringMatchResultListener inner_listener;
-    const bool ok = m.MatchAndExplain(state->value(), &inner_listener);
+    const bool ok = m.MatchAndExplain(future_value(f), &inner_listener);
     if (!ok && listener->IsInterested()) {
       *listener << ", and the value ";
       m.DescribeNegationTo(listener->stream());
@@ -170,13 +166,10 @@ public:
 
   template <class T>
   bool MatchAndExplain(const Future<T>& f, ::testing::MatchResultListener* listener) const {
-    auto* state = state_of(f, listener);
-    if (state == nullptr) return false;
-    using txaio::detail::FutureStatus;
-    *listener << "which is " << status_word(state->status());
-    if (state->status() != FutureStatus::rejected && state->status() != FutureStatus::cancelled) return false;
-    const_cast<txaio::detail::FutureState<T>*>(state)->mark_handled();
-    const Failure& failure = state->failure();
+    if (!valid_or_explain(f, listener)) return false;
+    *listener << "which is " << status_word(future_status(f));
+    if (!failed(future_status(f))) return false;
+    const Failure& failure = consume_failure(f);
     if (!failure.is<E>()) {
       *listener << ", whose exception is a " << failure.type_name() << ", not a " << type_name();
       return false;

@@ -1,6 +1,6 @@
 #pragma once
 /// The scenario format (`*.txs`): its data model, its parser and the text forms of times and
-/// events. See DESIGN.md, "Scenario format (*.txs) and txaio-replay".
+/// events. See docs/scenarios.md.
 
 #include <cstddef>
 #include <cstdint>
