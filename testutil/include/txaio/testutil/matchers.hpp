@@ -70,7 +70,7 @@ std::string describe_inner(const Inner& inner) {
 /// False (explaining why) for an empty handle.
 template <class T>
 bool valid_or_explain(const Future<T>& f, ::testing::MatchResultListener* listener) {
-  if (!f.valid()) *listener << "which is an empty Future handle";
+  if (!f.valid()) *listener << "which is empty";
   return f.valid();
 }
 
