@@ -5,12 +5,16 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <deque>
+#include <vector>
 
 #include "txaio/detail/current_loop.hpp"
 #include "txaio/gather.hpp"
 
 namespace txaio::detail {
+
+struct CancelFrame;
 
 namespace {
 
@@ -20,12 +24,15 @@ namespace {
 //   stack.
 // - Destruction: a state destroyed while another is being destroyed (a callback pair holding
 //   the next future of a chain) is queued, so releasing a chain never recurses either.
+// - Cancellation: while a canceller run by `CancelDriver` is on the stack, the cancellations
+//   it asks for go onto the driver's frames (`cancel_frames`) instead of nesting.
 struct ThreadDispatch {
   bool dispatching = false;
   std::deque<StateRef<FutureStateBase>> ready;
   bool destroying = false;
   FutureStateBase* dead = nullptr;
   int abandoning = 0;
+  std::vector<CancelFrame>* cancel_frames = nullptr;
 };
 
 thread_local ThreadDispatch t_dispatch;
@@ -105,22 +112,89 @@ void FutureStateBase::settle_failure(Failure failure) {
   settle(FutureStatus::rejected);
 }
 
+// One cancellation to run: `begun` once its canceller ran; it settles when popped again.
+struct CancelFrame {
+  StateRef<FutureStateBase> state;
+  std::string message;
+  bool begun = false;
+};
+
+// Runs a cancellation and every cancellation its canceller asks for (a gather cancelling its
+// inputs, a canceller cancelling an inner future, ...) from an explicit stack instead of by
+// recursion, so a nesting of any depth uses a bounded native stack. The order is the
+// recursion's: each requested cancellation completely (its own requests first), requests in
+// the order they were made, then the future that made them settles.
+struct CancelDriver {
+  // While a canceller run by `run` is on the stack, cancellations go onto its frames.
+  class Collect {
+  public:
+    explicit Collect(std::vector<CancelFrame>& frames) noexcept
+        : saved_(std::exchange(t_dispatch.cancel_frames, &frames)) {}
+    ~Collect() { t_dispatch.cancel_frames = saved_; }
+    Collect(const Collect&) = delete;
+    Collect& operator=(const Collect&) = delete;
+
+  private:
+    std::vector<CancelFrame>* saved_;
+  };
+
+  static void run(std::vector<CancelFrame>& frames) {
+    while (!frames.empty()) {
+      if (frames.back().begun) {
+        CancelFrame done = std::move(frames.back());
+        frames.pop_back();
+        finish(*done.state, done.message);
+      } else {
+        frames.back().begun = true;
+        const std::size_t mark = frames.size();
+        FutureStateBase& state = *frames.back().state;
+        const std::string message = frames.back().message;
+        {
+          Collect collect(frames);
+          state.begin_cancel(message);
+        }
+        std::reverse(frames.begin() + static_cast<std::ptrdiff_t>(mark), frames.end());
+      }
+    }
+  }
+
+  static void finish(FutureStateBase& state, std::string_view message) noexcept {
+    try {
+      state.finish_cancel(message);
+    } catch (...) {
+      state.loop_->report_exception(std::current_exception(), "cancelling a future");
+    }
+  }
+};
+
 bool FutureStateBase::cancel(std::string_view message) {
-  if (settled() || cancelling_) return false;
-  StateRef<FutureStateBase> keep(this);
+  if (settled() || cancel_requested_) return false;
   cancel_requested_ = true;
+  if (std::vector<CancelFrame>* frames = t_dispatch.cancel_frames) {
+    frames->push_back({StateRef<FutureStateBase>(this), std::string(message)});
+    return true;
+  }
+  std::vector<CancelFrame> frames;
+  frames.push_back({StateRef<FutureStateBase>(this), std::string(message)});
+  CancelDriver::run(frames);
+  return true;
+}
+
+void FutureStateBase::begin_cancel(std::string_view message) {
   cancelling_ = true;
   try {
     on_cancel(message);
   } catch (...) {
     loop_->report_exception(std::current_exception(), "a future's canceller");
   }
+}
+
+void FutureStateBase::finish_cancel(std::string_view message) {
   cancelling_ = false;
   if (!settled()) {
     ::new (static_cast<void*>(&failure_)) Failure(create_failure(CancelledError(std::string(message))));
     settle(FutureStatus::cancelled);
   }
-  return true;
 }
 
 void FutureStateBase::on_cancel(std::string_view) {}
@@ -164,7 +238,39 @@ void FutureStateBase::run_continuations() noexcept {
   }
 }
 
+// The destruction of a state whose last handle went away on another thread, queued with its
+// loop. Discarded without having run (the loop is shutting down), it destroys the state
+// without reporting it, as `Dispatcher::Task` does.
+struct DeferredDestroy {
+  FutureStateBase* state;
+
+  DeferredDestroy(DeferredDestroy&& o) noexcept : state(std::exchange(o.state, nullptr)) {}
+  explicit DeferredDestroy(FutureStateBase* s) noexcept : state(s) {}
+  DeferredDestroy& operator=(DeferredDestroy&&) = delete;
+  ~DeferredDestroy() {
+    if (state == nullptr) return;
+    ++t_dispatch.abandoning;
+    FutureStateBase::destroy_here(state);
+    --t_dispatch.abandoning;
+  }
+  void operator()() { FutureStateBase::destroy_here(std::exchange(state, nullptr)); }
+};
+
+// The state, its callbacks (gather slots write to their gather) and the unhandled-failure
+// report belong to the loop's thread: a last release elsewhere hands the destruction to the
+// loop. Only if that cannot be queued (out of memory) is the state destroyed here.
 void FutureStateBase::destroy(FutureStateBase* state) noexcept {
+  if (state->owner_thread_ != &t_thread_tag) {
+    try {
+      state->loop_->post_threadsafe(Callback(DeferredDestroy(state)));
+      return;
+    } catch (...) {
+    }
+  }
+  destroy_here(state);
+}
+
+void FutureStateBase::destroy_here(FutureStateBase* state) noexcept {
   ThreadDispatch& t = t_dispatch;
   if (t.abandoning > 0) state->handled_ = true;
   if (t.destroying) {

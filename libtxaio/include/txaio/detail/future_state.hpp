@@ -151,6 +151,9 @@ private:
   alignas(void*) unsigned char storage_[inline_size];
 };
 
+/// Its address identifies the calling thread (a future remembers the thread that created it).
+inline thread_local char t_thread_tag = 0;
+
 enum class FutureStatus : std::uint8_t {
   pending,
   resolved,
@@ -159,7 +162,9 @@ enum class FutureStatus : std::uint8_t {
 };
 
 /// Everything about a future that does not depend on its value type. Used on its loop's
-/// thread only, except the reference count (handles may be copied and dropped anywhere).
+/// thread only, except the reference count: handles may be copied and dropped anywhere, and
+/// when the last one goes away on another thread than the one that created the future, the
+/// destruction is handed to the loop (`Loop::post_threadsafe`).
 class FutureStateBase {
 public:
   FutureStateBase(const FutureStateBase&) = delete;
@@ -185,10 +190,11 @@ public:
   /// Callback pairs attached and not yet run.
   std::size_t waiting_continuations() const noexcept;
 
-  /// Whether `op` (resolve or reject) may settle the future: true when pending; false when
-  /// the future was cancelled (a late completion is ignored); else `InvalidStateError`.
+  /// Whether `op` (resolve or reject) may settle the future: true when pending, unless a
+  /// cancellation is queued and its canceller has not started; false when the future was
+  /// cancelled (a late completion is ignored); else `InvalidStateError`.
   bool may_settle(const char* op) const {
-    if (status_ == FutureStatus::pending) return true;
+    if (status_ == FutureStatus::pending) return cancelling_ || !cancel_requested_;
     if (cancel_requested_) return false;
     throw_already_settled(op);
   }
@@ -205,7 +211,8 @@ public:
   std::string describe() const;
 
 protected:
-  FutureStateBase(Loop& loop, detail::source_location where) noexcept : loop_(&loop), where_(where) {}
+  FutureStateBase(Loop& loop, detail::source_location where) noexcept
+      : loop_(&loop), where_(where), owner_thread_(&t_thread_tag) {}
   virtual ~FutureStateBase();
 
   /// Call after the value was constructed: marks the future resolved and dispatches.
@@ -222,11 +229,17 @@ protected:
 
 private:
   friend struct Dispatcher;
+  friend struct CancelDriver;
+  friend struct DeferredDestroy;
   [[noreturn]] void throw_already_settled(const char* op) const;
+  /// The two halves of `cancel`: run the canceller; then settle as cancelled if it did not.
+  void begin_cancel(std::string_view message);
+  void finish_cancel(std::string_view message);
   void settle(FutureStatus status);
   void schedule_dispatch();
   void run_continuations() noexcept;
   static void destroy(FutureStateBase* state) noexcept;
+  static void destroy_here(FutureStateBase* state) noexcept;
 
   std::atomic<std::uint32_t> refs_{1};
   FutureStatus status_ = FutureStatus::pending;
@@ -236,6 +249,7 @@ private:
   bool dispatch_queued_ = false;
   Loop* loop_;
   detail::source_location where_;
+  const char* owner_thread_;              // `t_thread_tag` of the creating thread
   FutureStateBase* next_dead_ = nullptr;  // deferred destruction list
   Continuation first_;
   std::unique_ptr<std::vector<Continuation>> more_;
