@@ -238,39 +238,48 @@ void FutureStateBase::run_continuations() noexcept {
   }
 }
 
-// The destruction of a state whose last handle went away on another thread, queued with its
-// loop. Discarded without having run (the loop is shutting down), it destroys the state
-// without reporting it, as `Dispatcher::Task` does.
-struct DeferredDestroy {
+// The last reference to a state, dropped on another thread than the one that created it,
+// carried to its loop and released there. Discarded without having run (the loop is shutting
+// down), it releases the state without reporting it, as `Dispatcher::Task` does.
+struct DeferredRelease {
   FutureStateBase* state;
 
-  DeferredDestroy(DeferredDestroy&& o) noexcept : state(std::exchange(o.state, nullptr)) {}
-  explicit DeferredDestroy(FutureStateBase* s) noexcept : state(s) {}
-  DeferredDestroy& operator=(DeferredDestroy&&) = delete;
-  ~DeferredDestroy() {
+  explicit DeferredRelease(FutureStateBase* s) noexcept : state(s) {}
+  DeferredRelease(DeferredRelease&& o) noexcept : state(std::exchange(o.state, nullptr)) {}
+  DeferredRelease& operator=(DeferredRelease&&) = delete;
+  ~DeferredRelease() {
     if (state == nullptr) return;
     ++t_dispatch.abandoning;
-    FutureStateBase::destroy_here(state);
+    release(state);
     --t_dispatch.abandoning;
   }
-  void operator()() { FutureStateBase::destroy_here(std::exchange(state, nullptr)); }
+  void operator()() { release(std::exchange(state, nullptr)); }
+
+  // Where it runs is the loop's thread, but not necessarily the creating one (an `AsioLoop`
+  // run by another thread): release as the owner would.
+  static void release(FutureStateBase* state) noexcept {
+    if (state->refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) FutureStateBase::destroy(state);
+  }
 };
 
 // The state, its callbacks (gather slots write to their gather) and the unhandled-failure
-// report belong to the loop's thread: a last release elsewhere hands the destruction to the
-// loop. Only if that cannot be queued (out of memory) is the state destroyed here.
-void FutureStateBase::destroy(FutureStateBase* state) noexcept {
-  if (state->owner_thread_ != &t_thread_tag) {
-    try {
-      state->loop_->post_threadsafe(Callback(DeferredDestroy(state)));
-      return;
-    } catch (...) {
-    }
+// report belong to the loop's thread. Away from it, a reference that is not the last is
+// dropped here; the last is handed to the loop, never brought to zero here (the loop thread
+// may take a new reference from a gather's raw pointer to the state meanwhile). Only if it
+// cannot be queued (out of memory) is it released here.
+void FutureStateBase::release_elsewhere() noexcept {
+  std::uint32_t refs = refs_.load(std::memory_order_relaxed);
+  while (refs > 1) {
+    if (refs_.compare_exchange_weak(refs, refs - 1, std::memory_order_acq_rel, std::memory_order_relaxed)) return;
   }
-  destroy_here(state);
+  try {
+    loop_->post_threadsafe(Callback(DeferredRelease(this)));
+  } catch (...) {
+    DeferredRelease::release(this);
+  }
 }
 
-void FutureStateBase::destroy_here(FutureStateBase* state) noexcept {
+void FutureStateBase::destroy(FutureStateBase* state) noexcept {
   ThreadDispatch& t = t_dispatch;
   if (t.abandoning > 0) state->handled_ = true;
   if (t.destroying) {

@@ -163,8 +163,8 @@ enum class FutureStatus : std::uint8_t {
 
 /// Everything about a future that does not depend on its value type. Used on its loop's
 /// thread only, except the reference count: handles may be copied and dropped anywhere, and
-/// when the last one goes away on another thread than the one that created the future, the
-/// destruction is handed to the loop (`Loop::post_threadsafe`).
+/// the last reference dropped on another thread than the one that created the future is
+/// handed to the loop (`Loop::post_threadsafe`) and released there.
 class FutureStateBase {
 public:
   FutureStateBase(const FutureStateBase&) = delete;
@@ -172,7 +172,11 @@ public:
 
   void add_ref() noexcept { refs_.fetch_add(1, std::memory_order_relaxed); }
   void release() noexcept {
-    if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) destroy(this);
+    if (owner_thread_ != &t_thread_tag) {
+      release_elsewhere();
+    } else if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      destroy(this);
+    }
   }
 
   FutureStatus status() const noexcept { return status_; }
@@ -230,7 +234,7 @@ protected:
 private:
   friend struct Dispatcher;
   friend struct CancelDriver;
-  friend struct DeferredDestroy;
+  friend struct DeferredRelease;
   [[noreturn]] void throw_already_settled(const char* op) const;
   /// The two halves of `cancel`: run the canceller; then settle as cancelled if it did not.
   void begin_cancel(std::string_view message);
@@ -238,8 +242,8 @@ private:
   void settle(FutureStatus status);
   void schedule_dispatch();
   void run_continuations() noexcept;
+  void release_elsewhere() noexcept;
   static void destroy(FutureStateBase* state) noexcept;
-  static void destroy_here(FutureStateBase* state) noexcept;
 
   std::atomic<std::uint32_t> refs_{1};
   FutureStatus status_ = FutureStatus::pending;
