@@ -31,11 +31,13 @@ constexpr std::string_view level_names[] = {"none", "critical", "error", "warn",
 constexpr std::string_view valid_levels = "none, critical, error, warn, info, debug, trace";
 
 // Process-wide logging state. Never destroyed, so loggers keep working during static
-// destruction.
+// destruction. A sink is called holding `write_mutex` only, so it may use every other
+// logging function.
 struct State {
-  std::mutex mutex;  // guards sink, level, started, and serializes every sink write
-  LogSink sink;
-  LogLevel level = LogLevel::info;
+  std::mutex write_mutex;  // serializes every sink write
+  std::mutex mutex;        // guards sink, started, and level changes with the threshold
+  std::shared_ptr<const LogSink> sink;  // null for the default; kept alive by a write using it
+  std::atomic<LogLevel> level{LogLevel::info};
   bool started = false;
 
   std::shared_mutex categories_mutex;
@@ -53,7 +55,8 @@ State& state() {
 // With the default sink only `warn` and more severe lines are written, so the others are not
 // even formatted. Called with `state().mutex` held.
 void update_threshold(const State& s) noexcept {
-  const LogLevel active = s.sink ? s.level : std::min(s.level, LogLevel::warn);
+  const LogLevel level = s.level.load(std::memory_order_relaxed);
+  const LogLevel active = s.sink ? level : std::min(level, LogLevel::warn);
   detail::g_log_threshold.store(static_cast<std::uint8_t>(active), std::memory_order_relaxed);
 }
 
@@ -66,17 +69,28 @@ void write_file(std::FILE* file, std::string_view text) noexcept {
 // of deadlocking on the mutex.
 thread_local bool t_in_sink = false;
 
+std::shared_ptr<const LogSink> current_sink(State& s) noexcept {
+  std::lock_guard lock(s.mutex);
+  return s.sink;
+}
+
+// Null for the empty (default) sink.
+std::shared_ptr<const LogSink> share_sink(LogSink sink) {
+  return sink ? std::make_shared<const LogSink>(std::move(sink)) : nullptr;
+}
+
 void deliver(const LogLine& line) noexcept {
   if (t_in_sink) {
     write_file(stderr, line.text);
     return;
   }
   State& s = state();
-  std::lock_guard lock(s.mutex);
+  std::lock_guard write(s.write_mutex);
+  const std::shared_ptr<const LogSink> sink = current_sink(s);
   t_in_sink = true;
   try {
-    if (s.sink) {
-      s.sink.write(line);
+    if (sink) {
+      sink->write(line);
     } else if (line.level <= LogLevel::warn) {
       write_file(stderr, line.text);
     }
@@ -275,37 +289,37 @@ void start_logging(LogSink out, LogLevel level) {
     throw std::invalid_argument(fmt::format("txaio: invalid log level {}; valid levels are {}",
                                             static_cast<unsigned>(level), valid_levels));
   }
+  std::shared_ptr<const LogSink> sink = share_sink(std::move(out));
   State& s = state();
   std::lock_guard lock(s.mutex);
   if (s.started) return;
   s.started = true;
-  std::swap(s.sink, out);  // the previous sink dies after the lock is released
-  s.level = level;
+  std::swap(s.sink, sink);  // the previous sink dies after the lock is released
+  s.level.store(level, std::memory_order_relaxed);
   update_threshold(s);
 }
 
 LogSink set_log_sink(LogSink sink) {
-  State& s = state();
-  std::lock_guard lock(s.mutex);
-  std::swap(s.sink, sink);
-  update_threshold(s);
-  return sink;
+  std::shared_ptr<const LogSink> previous = share_sink(std::move(sink));
+  {
+    State& s = state();
+    std::lock_guard lock(s.mutex);
+    std::swap(s.sink, previous);
+    update_threshold(s);
+  }
+  return previous ? *previous : LogSink();
 }
 
 void set_global_log_level(LogLevel level) noexcept {
   State& s = state();
   std::lock_guard lock(s.mutex);
-  s.level = std::min(level, LogLevel::trace);
+  s.level.store(std::min(level, LogLevel::trace), std::memory_order_relaxed);
   update_threshold(s);
 }
 
 void set_global_log_level(std::string_view level) { set_global_log_level(parse_log_level(level)); }
 
-LogLevel get_global_log_level() noexcept {
-  State& s = state();
-  std::lock_guard lock(s.mutex);
-  return s.level;
-}
+LogLevel get_global_log_level() noexcept { return state().level.load(std::memory_order_relaxed); }
 
 void add_log_categories(const std::map<std::string, std::string>& categories) {
   for (const auto& entry : categories) {
@@ -436,11 +450,11 @@ std::string_view intern_log_namespace(std::string_view name) {
 
 void reset_logging() noexcept {
   State& s = state();
-  LogSink previous;
+  std::shared_ptr<const LogSink> previous;
   {
     std::lock_guard lock(s.mutex);
     std::swap(previous, s.sink);
-    s.level = LogLevel::info;
+    s.level.store(LogLevel::info, std::memory_order_relaxed);
     s.started = false;
     update_threshold(s);
   }

@@ -6,8 +6,11 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
+#include <mutex>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -314,6 +317,85 @@ TEST_F(LoggingTest, LoggingFromInsideASinkGoesToStderrInsteadOfDeadlocking) {
   ASSERT_EQ(got.size(), 1U);
   EXPECT_NE(got[0].find(" outer\n"), std::string::npos);
   EXPECT_NE(err.find(" from the sink\n"), std::string::npos) << err;
+}
+
+// Ends the process with a failure if the scope is still running after `limit`: a deadlocked
+// test would otherwise hang the suite, and the logging mutex it holds every later test.
+class Watchdog {
+public:
+  Watchdog(const char* what, std::chrono::seconds limit) : thread_([this, what, limit] {
+    std::unique_lock lock(mutex_);
+    if (!done_cv_.wait_for(lock, limit, [this] { return done_; })) {
+      std::fprintf(stderr, "FAILED: %s did not return within %lld s: deadlock\n", what,
+                   static_cast<long long>(limit.count()));
+      std::fflush(stderr);
+      std::_Exit(1);
+    }
+  }) {}
+  ~Watchdog() {
+    {
+      std::lock_guard lock(mutex_);
+      done_ = true;
+    }
+    done_cv_.notify_one();
+    thread_.join();
+  }
+  Watchdog(const Watchdog&) = delete;
+  Watchdog& operator=(const Watchdog&) = delete;
+
+private:
+  std::mutex mutex_;
+  std::condition_variable done_cv_;
+  bool done_ = false;
+  std::thread thread_;  // last: started once the members it uses exist
+};
+
+TEST_F(LoggingTest, ASinkMayReadTheLevel) {
+  const Logger log = txaio::make_logger("t");
+  std::vector<LogLevel> seen;
+  txaio::set_global_log_level(LogLevel::debug);
+  txaio::set_log_sink([&](std::string_view) { seen.push_back(txaio::get_global_log_level()); });
+  {
+    Watchdog watchdog("a sink calling get_global_log_level", 10s);
+    log.info("one");
+  }
+  EXPECT_EQ(seen, (std::vector<LogLevel>{LogLevel::debug}));
+}
+
+TEST_F(LoggingTest, ASinkMayReplaceTheSink) {
+  const Logger log = txaio::make_logger("t");
+  std::vector<std::string> first;
+  std::vector<std::string> second;
+  const txaio::LogSink next([&](const txaio::LogLine& line) { second.emplace_back(line.message); });
+  txaio::set_log_sink([&](const txaio::LogLine& line) {
+    first.emplace_back(line.message);
+    txaio::set_log_sink(next);
+  });
+  {
+    Watchdog watchdog("a sink calling set_log_sink", 10s);
+    log.info("one");
+    log.info("two");
+  }
+  EXPECT_EQ(first, (std::vector<std::string>{"one"}));
+  EXPECT_EQ(second, (std::vector<std::string>{"two"}));
+}
+
+TEST_F(LoggingTest, ASinkMayStartLogging) {
+  const Logger log = txaio::make_logger("t");
+  std::vector<std::string> first;
+  std::vector<std::string> started;
+  const txaio::LogSink next([&](const txaio::LogLine& line) { started.emplace_back(line.message); });
+  txaio::set_log_sink([&](const txaio::LogLine& line) {
+    first.emplace_back(line.message);
+    txaio::start_logging(next, LogLevel::debug);
+  });
+  {
+    Watchdog watchdog("a sink calling start_logging", 10s);
+    log.info("one");
+    log.debug("two");
+  }
+  EXPECT_EQ(first, (std::vector<std::string>{"one"}));
+  EXPECT_EQ(started, (std::vector<std::string>{"two"}));
 }
 
 // ---- categories ---------------------------------------------------------------------------
