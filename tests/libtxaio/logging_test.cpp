@@ -362,17 +362,19 @@ TEST_F(LoggingTest, ASinkMayReadTheLevel) {
   EXPECT_EQ(seen, (std::vector<LogLevel>{LogLevel::debug}));
 }
 
-TEST_F(LoggingTest, ASinkMayReplaceTheSink) {
+// The sink of the first line calls `install(next)`; the second line goes to `next`.
+template <class Install>
+void expect_a_sink_may_install_the_next(const char* what, Install install) {
   const Logger log = txaio::make_logger("t");
   std::vector<std::string> first;
   std::vector<std::string> second;
   const txaio::LogSink next([&](const txaio::LogLine& line) { second.emplace_back(line.message); });
   txaio::set_log_sink([&](const txaio::LogLine& line) {
     first.emplace_back(line.message);
-    txaio::set_log_sink(next);
+    install(next);
   });
   {
-    Watchdog watchdog("a sink calling set_log_sink", 10s);
+    Watchdog watchdog(what, 10s);
     log.info("one");
     log.info("two");
   }
@@ -380,22 +382,15 @@ TEST_F(LoggingTest, ASinkMayReplaceTheSink) {
   EXPECT_EQ(second, (std::vector<std::string>{"two"}));
 }
 
+TEST_F(LoggingTest, ASinkMayReplaceTheSink) {
+  expect_a_sink_may_install_the_next("a sink calling set_log_sink",
+                                     [](const txaio::LogSink& next) { txaio::set_log_sink(next); });
+}
+
 TEST_F(LoggingTest, ASinkMayStartLogging) {
-  const Logger log = txaio::make_logger("t");
-  std::vector<std::string> first;
-  std::vector<std::string> started;
-  const txaio::LogSink next([&](const txaio::LogLine& line) { started.emplace_back(line.message); });
-  txaio::set_log_sink([&](const txaio::LogLine& line) {
-    first.emplace_back(line.message);
-    txaio::start_logging(next, LogLevel::debug);
-  });
-  {
-    Watchdog watchdog("a sink calling start_logging", 10s);
-    log.info("one");
-    log.debug("two");
-  }
-  EXPECT_EQ(first, (std::vector<std::string>{"one"}));
-  EXPECT_EQ(started, (std::vector<std::string>{"two"}));
+  expect_a_sink_may_install_the_next("a sink calling start_logging",
+                                     [](const txaio::LogSink& next) { txaio::start_logging(next, LogLevel::debug); });
+  EXPECT_EQ(txaio::get_global_log_level(), LogLevel::debug);
 }
 
 // ---- categories ---------------------------------------------------------------------------

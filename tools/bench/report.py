@@ -36,6 +36,7 @@ FAMILIES = [
     ("batched_sim", True), ("batched_asio", True), ("batched_asio_unchunked", True), ("future_roundtrip", False),
     ("std_promise_roundtrip", False), ("gather", True), ("log_disabled", False),
     ("log_enabled_3args", False), ("fmt_format_3args", False), ("replay_parse_run", True),
+    ("create_failure/10", False), ("create_failure/10000", False),
 ]
 MEMORY_FAMILIES = ["mem_sim_timer", "mem_batched_call"]
 
@@ -54,6 +55,8 @@ WHAT = {
     "log_enabled_3args": "Logger::info with 3 arguments into a string sink",
     "fmt_format_3args": "fmt::format of the same message",
     "replay_parse_run": "txaio-replay: parse and run an N-event scenario held in memory (per event)",
+    "create_failure/10": "create_failure with the stack 10 frames deep",
+    "create_failure/10000": "create_failure with the stack 10,000 frames deep",
     "py_twisted_clock": "Python: twisted.internet.task.Clock.callLater",
     "py_txaio_batched": "Python: txaio.make_batched_timer(1 s) on task.Clock",
     "py_asyncio_virtual": "Python: asyncio call_later, virtual clock",
@@ -319,6 +322,8 @@ class Report:
                         "not measured" if allocs is None else ("pass" if allocs == 0 else "**miss**")))
         else:
             out.append(("`log_disabled` ≤ 2 ns per call, no allocation", "—", "not measured"))
+        ratio_target("`create_failure/10000` costs ≤ 4 × `create_failure/10` (the stack walk is bounded)",
+                     "create_failure/10000", "create_failure/10", 0.25)
         r = self.bench.get("replay_parse_run/1000000")
         if r and "real_s" in r:
             seconds = r["real_s"] if r.get("wall") else r["cpu_s"]
