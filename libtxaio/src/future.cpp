@@ -144,6 +144,8 @@ struct CancelDriver {
         CancelFrame done = std::move(frames.back());
         frames.pop_back();
         finish(*done.state, done.message);
+      } else if (frames.back().state->settled()) {
+        frames.pop_back();  // settled while queued (a fail-fast gather's input failed)
       } else {
         frames.back().begun = true;
         const std::size_t mark = frames.size();
@@ -169,13 +171,14 @@ struct CancelDriver {
 
 bool FutureStateBase::cancel(std::string_view message) {
   if (settled() || cancel_requested_) return false;
-  cancel_requested_ = true;
   if (std::vector<CancelFrame>* frames = t_dispatch.cancel_frames) {
     frames->push_back({StateRef<FutureStateBase>(this), std::string(message)});
+    cancel_requested_ = true;
     return true;
   }
   std::vector<CancelFrame> frames;
   frames.push_back({StateRef<FutureStateBase>(this), std::string(message)});
+  cancel_requested_ = true;
   CancelDriver::run(frames);
   return true;
 }
@@ -255,8 +258,7 @@ struct DeferredRelease {
   }
   void operator()() { release(std::exchange(state, nullptr)); }
 
-  // Where it runs is the loop's thread, but not necessarily the creating one (an `AsioLoop`
-  // run by another thread): release as the owner would.
+  // On the loop's thread: released as its owner does, never handed on again.
   static void release(FutureStateBase* state) noexcept {
     if (state->refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) FutureStateBase::destroy(state);
   }

@@ -350,4 +350,17 @@ TEST_P(GatherTest, CancelsRequestedByACancellerRunInOrderBeforeItsFutureSettles)
   EXPECT_THAT(b, is_cancelled());
 }
 
+TEST_P(GatherTest, AGatherWhoseCancelIsQueuedIgnoresAnInputFailingMeanwhile) {
+  std::vector<Future<int>> in = counted_inputs(2);
+  auto all = txaio::gather(in, txaio::propagate_errors);
+  Future<int> outer = txaio::create_future<int>([&] {
+    EXPECT_TRUE(txaio::cancel(all));  // runs when this canceller returns
+    txaio::reject(in[0], std::runtime_error("failed while the cancel waited"));
+  });
+  txaio::cancel(outer);
+  run_ready();
+  EXPECT_THAT(all, is_cancelled());
+  EXPECT_EQ(cancels_, (std::vector<int>{0, 1}));
+}
+
 }  // namespace

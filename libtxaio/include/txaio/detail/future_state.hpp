@@ -182,8 +182,11 @@ public:
   FutureStatus status() const noexcept { return status_; }
   bool settled() const noexcept { return status_ != FutureStatus::pending; }
   Loop& loop() const noexcept { return *loop_; }
-  /// True while the canceller runs.
-  bool cancelling() const noexcept { return cancelling_; }
+  /// True while the canceller runs, and while a cancellation asked for from inside another
+  /// canceller waits to run (see `txaio::cancel`).
+  bool cancelling() const noexcept {
+    return cancelling_ || (cancel_requested_ && status_ == FutureStatus::pending);
+  }
   /// True once `cancel` was called on the pending future.
   bool cancel_requested() const noexcept { return cancel_requested_; }
   /// The failure; precondition: rejected or cancelled.
