@@ -83,9 +83,12 @@ void Failure::rethrow() const { std::rethrow_exception(exception()); }
 
 // Not inlined, and its callers below neither inline it nor tail-call it, so the depth to skip
 // is known: its own frame plus `skip`.
+// The bounded capture is the only stack walk: a default-constructed `FailureData` would walk the
+// whole stack first (Boost.Stacktrace's default constructor captures every frame), making a
+// failure cost grow with the stack's depth.
 [[gnu::noinline]] Failure detail::make_failure(std::exception_ptr error, std::size_t skip) {
-  auto data = std::make_shared<detail::FailureData>();
-  data->trace = boost::stacktrace::stacktrace(skip + 1, max_frames);
+  boost::stacktrace::stacktrace trace(skip + 1, max_frames);
+  auto data = std::make_shared<detail::FailureData>(detail::FailureData{{}, {}, {}, std::move(trace)});
   describe(error, data->type_name, data->message);
   data->error = std::move(error);
   return Failure(std::move(data));

@@ -5,12 +5,16 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <deque>
+#include <vector>
 
 #include "txaio/detail/current_loop.hpp"
 #include "txaio/gather.hpp"
 
 namespace txaio::detail {
+
+struct CancelFrame;
 
 namespace {
 
@@ -20,12 +24,15 @@ namespace {
 //   stack.
 // - Destruction: a state destroyed while another is being destroyed (a callback pair holding
 //   the next future of a chain) is queued, so releasing a chain never recurses either.
+// - Cancellation: while a canceller run by `CancelDriver` is on the stack, the cancellations
+//   it asks for go onto the driver's frames (`cancel_frames`) instead of nesting.
 struct ThreadDispatch {
   bool dispatching = false;
   std::deque<StateRef<FutureStateBase>> ready;
   bool destroying = false;
   FutureStateBase* dead = nullptr;
   int abandoning = 0;
+  std::vector<CancelFrame>* cancel_frames = nullptr;
 };
 
 thread_local ThreadDispatch t_dispatch;
@@ -105,22 +112,92 @@ void FutureStateBase::settle_failure(Failure failure) {
   settle(FutureStatus::rejected);
 }
 
+// One cancellation to run: `begun` once its canceller ran; it settles when popped again.
+struct CancelFrame {
+  StateRef<FutureStateBase> state;
+  std::string message;
+  bool begun = false;
+};
+
+// Runs a cancellation and every cancellation its canceller asks for (a gather cancelling its
+// inputs, a canceller cancelling an inner future, ...) from an explicit stack instead of by
+// recursion, so a nesting of any depth uses a bounded native stack. The order is the
+// recursion's: each requested cancellation completely (its own requests first), requests in
+// the order they were made, then the future that made them settles.
+struct CancelDriver {
+  // While a canceller run by `run` is on the stack, cancellations go onto its frames.
+  class Collect {
+  public:
+    explicit Collect(std::vector<CancelFrame>& frames) noexcept
+        : saved_(std::exchange(t_dispatch.cancel_frames, &frames)) {}
+    ~Collect() { t_dispatch.cancel_frames = saved_; }
+    Collect(const Collect&) = delete;
+    Collect& operator=(const Collect&) = delete;
+
+  private:
+    std::vector<CancelFrame>* saved_;
+  };
+
+  static void run(std::vector<CancelFrame>& frames) {
+    while (!frames.empty()) {
+      if (frames.back().begun) {
+        CancelFrame done = std::move(frames.back());
+        frames.pop_back();
+        finish(*done.state, done.message);
+      } else if (frames.back().state->settled()) {
+        frames.pop_back();  // settled while queued (a fail-fast gather's input failed)
+      } else {
+        frames.back().begun = true;
+        const std::size_t mark = frames.size();
+        FutureStateBase& state = *frames.back().state;
+        const std::string message = frames.back().message;
+        {
+          Collect collect(frames);
+          state.begin_cancel(message);
+        }
+        std::reverse(frames.begin() + static_cast<std::ptrdiff_t>(mark), frames.end());
+      }
+    }
+  }
+
+  static void finish(FutureStateBase& state, std::string_view message) noexcept {
+    try {
+      state.finish_cancel(message);
+    } catch (...) {
+      state.loop_->report_exception(std::current_exception(), "cancelling a future");
+    }
+  }
+};
+
 bool FutureStateBase::cancel(std::string_view message) {
-  if (settled() || cancelling_) return false;
-  StateRef<FutureStateBase> keep(this);
+  if (settled() || cancel_requested_) return false;
+  if (std::vector<CancelFrame>* frames = t_dispatch.cancel_frames) {
+    frames->push_back({StateRef<FutureStateBase>(this), std::string(message)});
+    cancel_requested_ = true;
+    return true;
+  }
+  std::vector<CancelFrame> frames;
+  frames.push_back({StateRef<FutureStateBase>(this), std::string(message)});
   cancel_requested_ = true;
+  CancelDriver::run(frames);
+  return true;
+}
+
+void FutureStateBase::begin_cancel(std::string_view message) {
   cancelling_ = true;
   try {
     on_cancel(message);
   } catch (...) {
     loop_->report_exception(std::current_exception(), "a future's canceller");
   }
+}
+
+void FutureStateBase::finish_cancel(std::string_view message) {
   cancelling_ = false;
   if (!settled()) {
     ::new (static_cast<void*>(&failure_)) Failure(create_failure(CancelledError(std::string(message))));
     settle(FutureStatus::cancelled);
   }
-  return true;
 }
 
 void FutureStateBase::on_cancel(std::string_view) {}
@@ -161,6 +238,46 @@ void FutureStateBase::run_continuations() noexcept {
   if (first) run(first);
   if (more) {
     for (Continuation& c : *more) run(c);
+  }
+}
+
+// The last reference to a state, dropped on another thread than the one that created it,
+// carried to its loop and released there. Discarded without having run (the loop is shutting
+// down), it releases the state without reporting it, as `Dispatcher::Task` does.
+struct DeferredRelease {
+  FutureStateBase* state;
+
+  explicit DeferredRelease(FutureStateBase* s) noexcept : state(s) {}
+  DeferredRelease(DeferredRelease&& o) noexcept : state(std::exchange(o.state, nullptr)) {}
+  DeferredRelease& operator=(DeferredRelease&&) = delete;
+  ~DeferredRelease() {
+    if (state == nullptr) return;
+    ++t_dispatch.abandoning;
+    release(state);
+    --t_dispatch.abandoning;
+  }
+  void operator()() { release(std::exchange(state, nullptr)); }
+
+  // On the loop's thread: released as its owner does, never handed on again.
+  static void release(FutureStateBase* state) noexcept {
+    if (state->refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) FutureStateBase::destroy(state);
+  }
+};
+
+// The state, its callbacks (gather slots write to their gather) and the unhandled-failure
+// report belong to the loop's thread. Away from it, a reference that is not the last is
+// dropped here; the last is handed to the loop, never brought to zero here (the loop thread
+// may take a new reference from a gather's raw pointer to the state meanwhile). Only if it
+// cannot be queued (out of memory) is it released here.
+void FutureStateBase::release_elsewhere() noexcept {
+  std::uint32_t refs = refs_.load(std::memory_order_relaxed);
+  while (refs > 1) {
+    if (refs_.compare_exchange_weak(refs, refs - 1, std::memory_order_acq_rel, std::memory_order_relaxed)) return;
+  }
+  try {
+    loop_->post_threadsafe(Callback(DeferredRelease(this)));
+  } catch (...) {
+    DeferredRelease::release(this);
   }
 }
 

@@ -295,4 +295,72 @@ TEST_P(GatherTest, GatherOfSleeps) {
   EXPECT_THAT(all, is_resolved());
 }
 
+// Each level: a gather of the level below, and a future whose canceller cancels that gather.
+// Cancelling the top cancels every level, down to the innermost future.
+TEST_P(GatherTest, CancellingOneHundredThousandNestedGathersCompletes) {
+  constexpr int depth = 100'000;
+  int innermost_cancels = 0;
+  std::vector<Future<void>> levels;  // a gather does not keep its inputs alive
+  levels.reserve(depth + 1);
+  levels.push_back(txaio::create_future<void>([&] { ++innermost_cancels; }));
+  Future<std::vector<Outcome<void>>> top_gather;
+  for (int i = 0; i < depth; ++i) {
+    top_gather = txaio::gather(std::vector<Future<void>>{levels.back()});
+    levels.push_back(txaio::create_future<void>([g = top_gather] { txaio::cancel(g, "all the way down"); }));
+  }
+  EXPECT_TRUE(txaio::cancel(levels.back(), "from the top"));
+  EXPECT_EQ(innermost_cancels, 1);
+  EXPECT_THAT(levels.front(), rejected_with<CancelledError>("all the way down"));
+  EXPECT_THAT(top_gather, is_cancelled());
+  EXPECT_THAT(levels.back(), rejected_with<CancelledError>("from the top"));
+  run_ready();
+}
+
+TEST_P(GatherTest, CancelsRequestedByACancellerRunInOrderBeforeItsFutureSettles) {
+  std::vector<std::string> order;
+  auto record = [&](std::string name, const Future<int>& f) {
+    txaio::add_callbacks(f, nullptr, [&order, name](const Failure&) { order.push_back(name); });
+  };
+  Future<int> a1 = txaio::create_future<int>([&] { order.push_back("cancel a1"); });
+  Future<int> a = txaio::create_future<int>([&, a1] {
+    order.push_back("cancel a");
+    txaio::cancel(a1);
+  });
+  Future<int> b = txaio::create_future<int>([&] { order.push_back("cancel b"); });
+  Future<int> outer = txaio::create_future<int>([&, a, b](Future<int>& self) {
+    order.push_back("cancel outer");
+    EXPECT_TRUE(txaio::cancel(a));
+    EXPECT_FALSE(txaio::cancel(a)) << "already being cancelled";
+    EXPECT_TRUE(txaio::cancel(b));
+    txaio::resolve(b, 5);  // ignored: b's cancellation was asked for first
+    EXPECT_THAT(self, is_pending());
+  });
+  record("a1", a1);
+  record("a", a);
+  record("b", b);
+  record("outer", outer);
+  EXPECT_TRUE(txaio::cancel(outer));
+  run_ready();
+  // Every cancellation completes (its errback runs inline when immediate, is queued when
+  // scheduled) before the next one the canceller asked for begins.
+  const std::vector<std::string> expected =
+      immediate() ? std::vector<std::string>{"cancel outer", "cancel a", "cancel a1", "a1", "a", "cancel b", "b", "outer"}
+                  : std::vector<std::string>{"cancel outer", "cancel a", "cancel a1", "cancel b", "a1", "a", "b", "outer"};
+  EXPECT_EQ(order, expected);
+  EXPECT_THAT(b, is_cancelled());
+}
+
+TEST_P(GatherTest, AGatherWhoseCancelIsQueuedIgnoresAnInputFailingMeanwhile) {
+  std::vector<Future<int>> in = counted_inputs(2);
+  auto all = txaio::gather(in, txaio::propagate_errors);
+  Future<int> outer = txaio::create_future<int>([&] {
+    EXPECT_TRUE(txaio::cancel(all));  // runs when this canceller returns
+    txaio::reject(in[0], std::runtime_error("failed while the cancel waited"));
+  });
+  txaio::cancel(outer);
+  run_ready();
+  EXPECT_THAT(all, is_cancelled());
+  EXPECT_EQ(cancels_, (std::vector<int>{0, 1}));
+}
+
 }  // namespace

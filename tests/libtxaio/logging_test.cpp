@@ -6,8 +6,11 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
+#include <mutex>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -314,6 +317,80 @@ TEST_F(LoggingTest, LoggingFromInsideASinkGoesToStderrInsteadOfDeadlocking) {
   ASSERT_EQ(got.size(), 1U);
   EXPECT_NE(got[0].find(" outer\n"), std::string::npos);
   EXPECT_NE(err.find(" from the sink\n"), std::string::npos) << err;
+}
+
+// Ends the process with a failure if the scope is still running after `limit`: a deadlocked
+// test would otherwise hang the suite, and the logging mutex it holds every later test.
+class Watchdog {
+public:
+  Watchdog(const char* what, std::chrono::seconds limit) : thread_([this, what, limit] {
+    std::unique_lock lock(mutex_);
+    if (!done_cv_.wait_for(lock, limit, [this] { return done_; })) {
+      std::fprintf(stderr, "FAILED: %s did not return within %lld s: deadlock\n", what,
+                   static_cast<long long>(limit.count()));
+      std::fflush(stderr);
+      std::_Exit(1);
+    }
+  }) {}
+  ~Watchdog() {
+    {
+      std::lock_guard lock(mutex_);
+      done_ = true;
+    }
+    done_cv_.notify_one();
+    thread_.join();
+  }
+  Watchdog(const Watchdog&) = delete;
+  Watchdog& operator=(const Watchdog&) = delete;
+
+private:
+  std::mutex mutex_;
+  std::condition_variable done_cv_;
+  bool done_ = false;
+  std::thread thread_;  // last: started once the members it uses exist
+};
+
+TEST_F(LoggingTest, ASinkMayReadTheLevel) {
+  const Logger log = txaio::make_logger("t");
+  std::vector<LogLevel> seen;
+  txaio::set_global_log_level(LogLevel::debug);
+  txaio::set_log_sink([&](std::string_view) { seen.push_back(txaio::get_global_log_level()); });
+  {
+    Watchdog watchdog("a sink calling get_global_log_level", 10s);
+    log.info("one");
+  }
+  EXPECT_EQ(seen, (std::vector<LogLevel>{LogLevel::debug}));
+}
+
+// The sink of the first line calls `install(next)`; the second line goes to `next`.
+template <class Install>
+void expect_a_sink_may_install_the_next(const char* what, Install install) {
+  const Logger log = txaio::make_logger("t");
+  std::vector<std::string> first;
+  std::vector<std::string> second;
+  const txaio::LogSink next([&](const txaio::LogLine& line) { second.emplace_back(line.message); });
+  txaio::set_log_sink([&](const txaio::LogLine& line) {
+    first.emplace_back(line.message);
+    install(next);
+  });
+  {
+    Watchdog watchdog(what, 10s);
+    log.info("one");
+    log.info("two");
+  }
+  EXPECT_EQ(first, (std::vector<std::string>{"one"}));
+  EXPECT_EQ(second, (std::vector<std::string>{"two"}));
+}
+
+TEST_F(LoggingTest, ASinkMayReplaceTheSink) {
+  expect_a_sink_may_install_the_next("a sink calling set_log_sink",
+                                     [](const txaio::LogSink& next) { txaio::set_log_sink(next); });
+}
+
+TEST_F(LoggingTest, ASinkMayStartLogging) {
+  expect_a_sink_may_install_the_next("a sink calling start_logging",
+                                     [](const txaio::LogSink& next) { txaio::start_logging(next, LogLevel::debug); });
+  EXPECT_EQ(txaio::get_global_log_level(), LogLevel::debug);
 }
 
 // ---- categories ---------------------------------------------------------------------------

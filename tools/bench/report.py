@@ -37,6 +37,7 @@ FAMILIES = [
     ("std_promise_roundtrip", False), ("gather", True), ("log_disabled", False),
     ("log_enabled_3args", False), ("fmt_format_3args", False), ("replay_parse_run", True),
     ("explore_schedules", False), ("explore_schedules_determinism", False),
+    ("create_failure/10", False), ("create_failure/10000", False),
 ]
 MEMORY_FAMILIES = ["mem_sim_timer", "mem_batched_call"]
 
@@ -57,6 +58,8 @@ WHAT = {
     "replay_parse_run": "txaio-replay: parse and run an N-event scenario held in memory (per event)",
     "explore_schedules": "check_schedules over generated sim::Options, a body of 100 timers (per schedule)",
     "explore_schedules_determinism": "the same, each schedule run twice and its event traces compared",
+    "create_failure/10": "create_failure with the stack 10 frames deep",
+    "create_failure/10000": "create_failure with the stack 10,000 frames deep",
     "py_twisted_clock": "Python: twisted.internet.task.Clock.callLater",
     "py_txaio_batched": "Python: txaio.make_batched_timer(1 s) on task.Clock",
     "py_asyncio_virtual": "Python: asyncio call_later, virtual clock",
@@ -322,6 +325,8 @@ class Report:
                         "not measured" if allocs is None else ("pass" if allocs == 0 else "**miss**")))
         else:
             out.append(("`log_disabled` ≤ 2 ns per call, no allocation", "—", "not measured"))
+        ratio_target("`create_failure/10000` costs ≤ 4 × `create_failure/10` (the stack walk is bounded)",
+                     "create_failure/10000", "create_failure/10", 0.25)
         r = self.bench.get("replay_parse_run/1000000")
         if r and "real_s" in r:
             seconds = r["real_s"] if r.get("wall") else r["cpu_s"]

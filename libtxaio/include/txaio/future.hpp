@@ -21,8 +21,12 @@
 ///   still run and `resolve` never sees it.
 /// - A rejected (not cancelled) future that never had an errback is reported through
 ///   `Loop::report_unhandled_failure` when its last handle goes away.
-/// - A future is used on its loop's thread only, and must not outlive its loop. Handles may
-///   be copied and dropped on any thread (to pass one to `call_soon_threadsafe`).
+/// - A future is used on its loop's thread only (the thread that creates it), and must not
+///   outlive its loop. Handles may be copied and dropped on any thread (to pass one to
+///   `call_soon_threadsafe`): when the last handle goes away on another thread, the release
+///   is handed to the loop with `call_soon_threadsafe`: the future is destroyed (with the
+///   callbacks it holds) and an unhandled failure reported on the loop's thread, the next
+///   time the loop runs (see docs/threads.md).
 
 #include <cstddef>
 #include <exception>
@@ -345,8 +349,14 @@ void reject(const Future<T>& f) {
 
 /// Cancels `f` if it is pending: runs its canceller once, synchronously, with the future; if
 /// that did not settle it, rejects it with `CancelledError(message)`. Later `resolve` /
-/// `reject` calls are ignored. Returns false (and does nothing) when `f` was already settled.
-/// An exception escaping the canceller is reported through the loop.
+/// `reject` calls are ignored. Returns false (and does nothing) when `f` was already settled
+/// or its cancellation already asked for. An exception escaping the canceller is reported
+/// through the loop.
+///
+/// A `cancel` made while a canceller runs (a gathered future cancelling its inputs, a
+/// canceller cancelling an inner operation) is queued and runs as soon as that canceller
+/// returns, before its future settles; each cancellation completes before the next queued one
+/// begins. So cancellations nested to any depth use a bounded stack.
 template <class T>
 bool cancel(const Future<T>& f, std::string_view message = {}) {
   return detail::checked_state(f, "cancel").cancel(message);

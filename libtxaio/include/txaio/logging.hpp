@@ -73,10 +73,13 @@ struct LogLine {
 
 /// Where log lines go: a `FILE*` (not null) or a `std::ostream` (not owned, must outlive their
 /// use, flushed after each line), or a copyable callable taking the line's text
-/// (`std::string_view`, ending in '\n') or a `const LogLine&`. The sink is called with one whole line at a time under a
-/// process-wide mutex, so lines from several threads never interleave. Exceptions escaping a
-/// sink are swallowed; a log call made from inside a sink goes to stderr. An empty `LogSink`
-/// stands for the default: stderr, `warn` and more severe only.
+/// (`std::string_view`, ending in '\n') or a `const LogLine&`. The sink is called with one
+/// whole line at a time under a process-wide mutex, so lines from several threads never
+/// interleave. That mutex guards writes only: a sink may call `set_log_sink`, `start_logging`
+/// and the level functions (a sink replaced while it writes finishes its line, and lives as
+/// long as a write uses it). Exceptions escaping a sink are swallowed; a log call made from
+/// inside a sink goes to stderr. An empty `LogSink` stands for the default: stderr, `warn` and
+/// more severe only.
 class LogSink {
 public:
   LogSink() noexcept = default;

@@ -161,8 +161,13 @@ private:
 
 using txaio::FutureStatus;
 
+/// Its address identifies the calling thread (a future remembers the thread that created it).
+inline thread_local char t_thread_tag = 0;
+
 /// Everything about a future that does not depend on its value type. Used on its loop's
-/// thread only, except the reference count (handles may be copied and dropped anywhere).
+/// thread only, except the reference count: handles may be copied and dropped anywhere, and
+/// the last reference dropped on another thread than the one that created the future is
+/// handed to the loop (`Loop::post_threadsafe`) and released there.
 class FutureStateBase {
 public:
   FutureStateBase(const FutureStateBase&) = delete;
@@ -170,14 +175,21 @@ public:
 
   void add_ref() noexcept { refs_.fetch_add(1, std::memory_order_relaxed); }
   void release() noexcept {
-    if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) destroy(this);
+    if (owner_thread_ != &t_thread_tag) {
+      release_elsewhere();
+    } else if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      destroy(this);
+    }
   }
 
   FutureStatus status() const noexcept { return status_; }
   bool settled() const noexcept { return status_ != FutureStatus::pending; }
   Loop& loop() const noexcept { return *loop_; }
-  /// True while the canceller runs.
-  bool cancelling() const noexcept { return cancelling_; }
+  /// True while the canceller runs, and while a cancellation asked for from inside another
+  /// canceller waits to run (see `txaio::cancel`).
+  bool cancelling() const noexcept {
+    return cancelling_ || (cancel_requested_ && status_ == FutureStatus::pending);
+  }
   /// True once `cancel` was called on the pending future.
   bool cancel_requested() const noexcept { return cancel_requested_; }
   /// The failure; precondition: rejected or cancelled.
@@ -188,10 +200,11 @@ public:
   /// Callback pairs attached and not yet run.
   std::size_t waiting_continuations() const noexcept;
 
-  /// Whether `op` (resolve or reject) may settle the future: true when pending; false when
-  /// the future was cancelled (a late completion is ignored); else `InvalidStateError`.
+  /// Whether `op` (resolve or reject) may settle the future: true when pending, unless a
+  /// cancellation is queued and its canceller has not started; false when the future was
+  /// cancelled (a late completion is ignored); else `InvalidStateError`.
   bool may_settle(const char* op) const {
-    if (status_ == FutureStatus::pending) return true;
+    if (status_ == FutureStatus::pending) return cancelling_ || !cancel_requested_;
     if (cancel_requested_) return false;
     throw_already_settled(op);
   }
@@ -208,7 +221,8 @@ public:
   std::string describe() const;
 
 protected:
-  FutureStateBase(Loop& loop, detail::source_location where) noexcept : loop_(&loop), where_(where) {}
+  FutureStateBase(Loop& loop, detail::source_location where) noexcept
+      : loop_(&loop), where_(where), owner_thread_(&t_thread_tag) {}
   virtual ~FutureStateBase();
 
   /// Call after the value was constructed: marks the future resolved and dispatches.
@@ -225,10 +239,16 @@ protected:
 
 private:
   friend struct Dispatcher;
+  friend struct CancelDriver;
+  friend struct DeferredRelease;
   [[noreturn]] void throw_already_settled(const char* op) const;
+  /// The two halves of `cancel`: run the canceller; then settle as cancelled if it did not.
+  void begin_cancel(std::string_view message);
+  void finish_cancel(std::string_view message);
   void settle(FutureStatus status);
   void schedule_dispatch();
   void run_continuations() noexcept;
+  void release_elsewhere() noexcept;
   static void destroy(FutureStateBase* state) noexcept;
 
   std::atomic<std::uint32_t> refs_{1};
@@ -239,6 +259,7 @@ private:
   bool dispatch_queued_ = false;
   Loop* loop_;
   detail::source_location where_;
+  const char* owner_thread_;              // `t_thread_tag` of the creating thread
   FutureStateBase* next_dead_ = nullptr;  // deferred destruction list
   Continuation first_;
   std::unique_ptr<std::vector<Continuation>> more_;
