@@ -116,11 +116,14 @@ bool FutureStateBase::cancel(std::string_view message) {
     loop_->report_exception(std::current_exception(), "a future's canceller");
   }
   cancelling_ = false;
-  if (!settled()) {
-    ::new (static_cast<void*>(&failure_)) Failure(create_failure(CancelledError(std::string(message))));
-    settle(FutureStatus::cancelled);
-  }
+  if (!settled() && cancel_settles()) settle_cancelled(create_failure(CancelledError(std::string(message))));
   return true;
+}
+
+void FutureStateBase::settle_cancelled(Failure failure) {
+  ::new (static_cast<void*>(&failure_)) Failure(std::move(failure));
+  cancel_requested_ = true;
+  settle(FutureStatus::cancelled);
 }
 
 void FutureStateBase::on_cancel(std::string_view) {}

@@ -57,7 +57,7 @@ Loop::Loop(Options options) : options_(options), rng_(options.seed) {
   if (options_.max_events == 0) throw std::invalid_argument("sim::Options::max_events must be at least 1");
 }
 
-Loop::~Loop() = default;
+Loop::~Loop() { destroy_coroutines(); }
 
 std::uint64_t Loop::next_tie() noexcept {
   const std::uint64_t seq = seq_++;

@@ -1,0 +1,102 @@
+// Coroutines returning txaio::Future: suspension, resumption, cancellation, and the list of
+// live frames each loop destroys when it goes away.
+#include "txaio/coroutine.hpp"
+
+namespace txaio {
+
+void Loop::destroy_coroutines() noexcept {
+  while (coroutines_ != nullptr) coroutines_->destroy_frame();
+}
+
+}  // namespace txaio
+
+namespace txaio::detail {
+
+// The continuation `co_await` adds to the awaited future. It holds the coroutine's future
+// state, not the frame: run after its loop destroyed the frame, it does nothing.
+struct CoroutineCore::Resume {
+  StateRef<FutureStateBase> keep;
+  CoroutineCore* core;
+
+  void operator()(FutureStateBase& awaited) { core->resume(awaited); }
+};
+
+void CoroutineCore::attach() noexcept {
+  next_ = loop_->coroutines_;
+  if (next_ != nullptr) next_->prev_ = this;
+  loop_->coroutines_ = this;
+}
+
+void CoroutineCore::detach() noexcept {
+  finished_ = true;
+  frame_ = {};
+  awaited_ = nullptr;
+  if (loop_ == nullptr) return;
+  if (prev_ != nullptr) {
+    prev_->next_ = next_;
+  } else {
+    loop_->coroutines_ = next_;
+  }
+  if (next_ != nullptr) next_->prev_ = prev_;
+  prev_ = next_ = nullptr;
+  loop_ = nullptr;
+}
+
+void CoroutineCore::suspend(std::coroutine_handle<> frame, FutureStateBase& awaited) {
+  awaited.add_continuation(Continuation(Resume{StateRef<FutureStateBase>(self_), this}), true);
+  frame_ = frame;
+  awaited_ = &awaited;
+}
+
+void CoroutineCore::resume(FutureStateBase& awaited) {
+  if (!frame_ || awaited_ != &awaited) return;
+  awaited_ = nullptr;
+  std::exchange(frame_, {}).resume();
+}
+
+void CoroutineCore::throw_if_cancelled(FutureStateBase& awaited) {
+  if (!cancel_pending_) return;
+  cancel_pending_ = false;
+  if (awaited.status() == FutureStatus::cancelled) {
+    awaited.mark_handled();
+    std::rethrow_exception(awaited.failure().exception());
+  }
+  throw CancelledError(std::exchange(cancel_message_, {}));
+}
+
+void CoroutineCore::cancel(std::string_view message) {
+  if (cancelled_ || finished_) return;
+  cancelled_ = true;
+  cancel_pending_ = true;
+  cancel_message_ = message;
+  if (awaited_ != nullptr) {
+    StateRef<FutureStateBase> keep(awaited_);
+    awaited_->cancel(message);
+  }
+}
+
+void CoroutineCore::fail(std::exception_ptr error) {
+  if (self_->settled()) return;
+  Failure failure = create_failure(std::move(error));
+  if (failure.is<CancelledError>()) {
+    self_->settle_cancelled(std::move(failure));
+  } else {
+    self_->settle_failure(std::move(failure));
+  }
+}
+
+void CoroutineCore::destroy_frame() noexcept {
+  if (!frame_) {
+    detach();  // running (the loop is destroyed from inside the body): only unlist it
+    return;
+  }
+  // The promise's destructor detaches; it may release this state too, so nothing after it.
+  std::exchange(frame_, {}).destroy();
+}
+
+const char* CoroutineCore::phase() const noexcept {
+  if (finished_) return "finished";
+  return frame_ ? "suspended" : "running";
+}
+
+}  // namespace txaio::detail
