@@ -59,7 +59,7 @@ void CoroutineCore::throw_if_cancelled(FutureStateBase& awaited) {
   cancel_pending_ = false;
   if (awaited.status() == FutureStatus::cancelled) {
     awaited.mark_handled();
-    std::rethrow_exception(awaited.failure().exception());
+    rethrow(awaited.failure());
   }
   throw CancelledError(std::exchange(cancel_message_, {}));
 }
@@ -75,9 +75,15 @@ void CoroutineCore::cancel(std::string_view message) {
   }
 }
 
+void CoroutineCore::rethrow(const Failure& failure) {
+  thrown_ = failure;
+  std::rethrow_exception(failure.exception());
+}
+
 void CoroutineCore::fail(std::exception_ptr error) {
+  std::optional<Failure> thrown = std::exchange(thrown_, std::nullopt);
   if (self_->settled()) return;
-  Failure failure = create_failure(std::move(error));
+  Failure failure = thrown && thrown->exception() == error ? *thrown : create_failure(std::move(error));
   if (failure.is<CancelledError>()) {
     self_->settle_cancelled(std::move(failure));
   } else {

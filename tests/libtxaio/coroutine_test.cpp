@@ -189,6 +189,21 @@ TEST_P(CoroutineTest, AwaitingARejectedFutureThrowsTheOriginalExceptionByItsType
   EXPECT_EQ(loop_.unhandled_failures(), 0u);  // the coroutine handled the failure
 }
 
+Future<int> passes_on(Future<int> input) { co_return co_await input; }
+
+TEST_P(CoroutineTest, AnAwaitedFailureEscapingTheBodyIsPassedOnAsItIs) {
+  Future<int> input = txaio::create_future<int>();
+  Future<int> g = passes_on(input);
+  const txaio::Failure failure = txaio::create_failure(Oops("deep down"));
+  txaio::reject(input, failure);
+  run_ready();
+  std::vector<txaio::Failure> seen;
+  txaio::add_callbacks(g, nullptr, [&](const txaio::Failure& f) { seen.push_back(f); });
+  run_ready();
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_TRUE(seen[0] == failure);  // the same failure, with the trace of where it began
+}
+
 TEST_P(CoroutineTest, AwaitingAnAlreadyRejectedFutureThrowsWithoutSuspending) {
   Future<std::string> g = catches_oops(txaio::create_future_error<int>(Oops("early")));
   EXPECT_THAT(g, resolved_with("caught early"));

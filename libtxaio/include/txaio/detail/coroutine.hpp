@@ -10,6 +10,7 @@
 
 #include <coroutine>
 #include <exception>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -47,7 +48,10 @@ public:
   /// `cancel(g)`, the first time: cancels what the frame awaits; the frame sees
   /// `CancelledError`. Later calls do nothing.
   void cancel(std::string_view message);
-  /// The body ended with an exception: a `CancelledError` cancels the future, another rejects it.
+  /// Throws the exception of `failure` into the body (an awaited future's failure).
+  [[noreturn]] void rethrow(const Failure& failure);
+  /// The body ended with an exception: a `CancelledError` cancels the future, another rejects
+  /// it. An awaited future's failure passes on as it is, with the trace of where it began.
   void fail(std::exception_ptr error);
   /// The loop is going away: destroys the frame if it is suspended, and unlists it.
   void destroy_frame() noexcept;
@@ -67,6 +71,7 @@ private:
   bool cancel_pending_ = false;  // ... and the body has not seen it yet
   bool finished_ = false;
   std::string cancel_message_;
+  std::optional<Failure> thrown_;  // the last failure `rethrow` threw into the body
 };
 
 /// The future state of a coroutine: cancelling it cancels what the body awaits, and it
@@ -94,7 +99,7 @@ public:
     core_->throw_if_cancelled(*awaited_);
     if (awaited_->status() != FutureStatus::resolved) {
       awaited_->mark_handled();
-      std::rethrow_exception(awaited_->failure().exception());
+      core_->rethrow(awaited_->failure());
     }
     if constexpr (!std::is_void_v<U>) return awaited_->value();
   }

@@ -1,0 +1,89 @@
+//! coro_sleepers on tokio's paused clock: N spawned tasks each `tokio::time::sleep(d).await`
+//! at the delays of txaio-bench's timer workload (splitmix64, seed 42, [0, 100 s)), every
+//! 10th task aborted, then the runtime runs until every task finished. The clock is paused,
+//! so tokio jumps to the next timer when it is idle: virtual time, as sim::Loop.
+//!
+//! Usage: txaio-tokio-peer N MIN_SECONDS
+//! Prints one JSON object: {"n": N, "seconds": mean seconds per run, "runs": runs}.
+
+use std::cell::Cell;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+const SEED: u64 = 42;
+const SPAN_NS: u64 = 100_000_000_000;
+
+fn delays_ns(n: usize) -> Vec<u64> {
+    let mut state = SEED;
+    (0..n)
+        .map(|_| {
+            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^= z >> 31;
+            ((z as u128 * SPAN_NS as u128) >> 64) as u64
+        })
+        .collect()
+}
+
+fn is_dropped(i: usize) -> bool {
+    i % 10 == 9
+}
+
+/// One run: returns (tasks that finished their sleep, sum of their indices).
+fn run(delays: &[u64]) -> (u64, u64) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .start_paused(true)
+        .build()
+        .expect("tokio runtime");
+    let local = tokio::task::LocalSet::new();
+    let fired = Rc::new(Cell::new(0u64));
+    let index_sum = Rc::new(Cell::new(0u64));
+    local.block_on(&runtime, async {
+        let mut handles = Vec::with_capacity(delays.len());
+        for (i, &d) in delays.iter().enumerate() {
+            let (fired, index_sum) = (fired.clone(), index_sum.clone());
+            handles.push(tokio::task::spawn_local(async move {
+                tokio::time::sleep(Duration::from_nanos(d)).await;
+                fired.set(fired.get() + 1);
+                index_sum.set(index_sum.get() + i as u64);
+            }));
+        }
+        for (i, h) in handles.iter().enumerate() {
+            if is_dropped(i) {
+                h.abort();
+            }
+        }
+        for h in handles {
+            let _ = h.await;
+        }
+    });
+    (fired.get(), index_sum.get())
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() != 3 {
+        eprintln!("usage: txaio-tokio-peer N MIN_SECONDS");
+        std::process::exit(2);
+    }
+    let n: usize = args[1].parse().expect("N: a count");
+    let min_seconds: f64 = args[2].parse().expect("MIN_SECONDS: a number");
+    let delays = delays_ns(n);
+    let kept: Vec<u64> = (0..n).filter(|&i| !is_dropped(i)).map(|i| i as u64).collect();
+    let want = (kept.len() as u64, kept.iter().sum::<u64>());
+    let (mut runs, mut total) = (0u32, 0.0f64);
+    while runs == 0 || total < min_seconds {
+        let start = Instant::now();
+        let got = run(&delays);
+        total += start.elapsed().as_secs_f64();
+        runs += 1;
+        if got != want {
+            eprintln!("txaio-tokio-peer: {} tasks finished (index sum {}), expected {} ({})", got.0, got.1, want.0, want.1);
+            std::process::exit(1);
+        }
+    }
+    println!("{{\"n\": {}, \"seconds\": {}, \"runs\": {}}}", n, total / runs as f64, runs);
+}
