@@ -28,6 +28,8 @@ BASELINES = {
     "log_disabled": "fmt_format_3args",
     "log_enabled_3args": "fmt_format_3args",
     "replay_parse_run": "sim_timers",
+    "coro_roundtrip": "future_roundtrip",
+    "coro_sleepers": "sim_timers",
 }
 
 # The order of the results table: every benchmark the suite is meant to have.
@@ -36,6 +38,7 @@ FAMILIES = [
     ("batched_sim", True), ("batched_asio", True), ("batched_asio_unchunked", True), ("future_roundtrip", False),
     ("std_promise_roundtrip", False), ("gather", True), ("log_disabled", False),
     ("log_enabled_3args", False), ("fmt_format_3args", False), ("replay_parse_run", True),
+    ("coro_roundtrip", False), ("coro_sleepers", True),
 ]
 MEMORY_FAMILIES = ["mem_sim_timer", "mem_batched_call"]
 
@@ -54,6 +57,9 @@ WHAT = {
     "log_enabled_3args": "Logger::info with 3 arguments into a string sink",
     "fmt_format_3args": "fmt::format of the same message",
     "replay_parse_run": "txaio-replay: parse and run an N-event scenario held in memory (per event)",
+    "coro_roundtrip": "a coroutine awaits a future resolved from outside, the loop resumes it (sim::Loop)",
+    "coro_sleepers": "N coroutines co_await sleep(d), every 10th cancelled, run_until_idle (sim::Loop)",
+    "rust_tokio_paused": "Rust: tokio paused clock, N spawned tasks sleep(d).await, every 10th aborted",
     "py_twisted_clock": "Python: twisted.internet.task.Clock.callLater",
     "py_txaio_batched": "Python: txaio.make_batched_timer(1 s) on task.Clock",
     "py_asyncio_virtual": "Python: asyncio call_later, virtual clock",
@@ -220,6 +226,10 @@ class Report:
         for name, p in self.peers.items():
             fam = family_of(name)
             base = p["counterpart"]
+            if p.get("unavailable"):
+                lines.append(f"| `{name}` | {WHAT.get(fam, '')} | peer could not be built | — | `{base}` | — | "
+                             f"{p['unavailable']} |")
+                continue
             if p.get("skipped"):
                 lines.append(
                     f"| `{name}` | {WHAT.get(fam, '')} | not run | — | `{base}` | — | projected "
@@ -310,6 +320,7 @@ class Report:
             out.append(("`batched_asio/100000`: loop timers pending ≤ buckets + 1", "—", "not measured"))
         ratio_target("`future_roundtrip` ≥ 2 × `std_promise_roundtrip`", "future_roundtrip",
                      "std_promise_roundtrip", 2.0)
+        self.coroutine_targets(out, ratio_target)
         r = self.bench.get("log_disabled")
         if r and "items_per_second" in r:
             ns = 1e9 / r["items_per_second"]
@@ -336,6 +347,19 @@ class Report:
             worst = max(v for _, v in vals)
             out.append((text, ", ".join(f"{v:.1f}" for _, v in vals), "pass" if worst <= limit else "**miss**"))
         return out
+
+    def coroutine_targets(self, out, ratio_target):
+        cost = self.ratio("future_roundtrip", "coro_roundtrip")  # coro's time over future's
+        text = "`coro_roundtrip` costs ≤ 1.5 × `future_roundtrip` per item"
+        out.append((text, "—", "not measured") if cost is None else
+                   (text, f"{cost:.2f}×", "pass" if cost <= 1.5 else "**miss**"))
+        for n in (100000, 1000000):
+            peer = self.peers.get(f"rust_tokio_paused/{n}", {})
+            text = f"`coro_sleepers/{n}` ≥ 30 × `rust_tokio_paused/{n}`"
+            if peer.get("unavailable"):
+                out.append((text, "—", "not measured: peer could not be built"))
+            else:
+                ratio_target(text, f"coro_sleepers/{n}", f"rust_tokio_paused/{n}", 30.0)
 
     def machine(self, cmake_cache):
         cpu = "unknown"
@@ -374,6 +398,8 @@ class Report:
             "(the Debian package's; it only affects the harness, not the code measured)",
             f"- Python peers: Python {self.peer_versions.get('python', '?')}, Twisted "
             f"{self.peer_versions.get('twisted', '?')}, txaio {self.peer_versions.get('txaio', '?')}",
+            f"- Rust peer: tokio {self.peer_versions.get('tokio') or 'not built'} "
+            "(Debian's vendored crates, `cargo build --release --offline`)",
             f"- OS: {platform.platform()}",
         ]
 
