@@ -12,13 +12,20 @@ void Loop::destroy_coroutines() noexcept {
 
 namespace txaio::detail {
 
-// The continuation `co_await` adds to the awaited future. It holds the coroutine's future
-// state, not the frame: run after its loop destroyed the frame, it does nothing.
+// The continuation `co_await` adds to the awaited future. While the frame lives, the frame's
+// reference keeps the coroutine's state alive; a loop destroying the frame first leaves one
+// reference for this continuation, which drops it whether it runs or not.
 struct CoroutineCore::Resume {
-  StateRef<FutureStateBase> keep;
   CoroutineCore* core;
 
-  void operator()(FutureStateBase& awaited) { core->resume(awaited); }
+  explicit Resume(CoroutineCore* c) noexcept : core(c) {}
+  Resume(Resume&& o) noexcept : core(std::exchange(o.core, nullptr)) {}
+  Resume& operator=(Resume&&) = delete;
+  Resume(const Resume&) = delete;
+  ~Resume() {
+    if (core != nullptr) core->self_->release();  // never ran: the frame is gone
+  }
+  void operator()(FutureStateBase&) { std::exchange(core, nullptr)->resume(); }
 };
 
 void CoroutineCore::attach() noexcept {
@@ -43,13 +50,16 @@ void CoroutineCore::detach() noexcept {
 }
 
 void CoroutineCore::suspend(std::coroutine_handle<> frame, FutureStateBase& awaited) {
-  awaited.add_continuation(Continuation(Resume{StateRef<FutureStateBase>(self_), this}), true);
+  awaited.add_continuation(Continuation(Resume(this)), true);
   frame_ = frame;
   awaited_ = &awaited;
 }
 
-void CoroutineCore::resume(FutureStateBase& awaited) {
-  if (!frame_ || awaited_ != &awaited) return;
+void CoroutineCore::resume() {
+  if (!frame_) {
+    self_->release();  // the loop destroyed the frame and left this reference
+    return;
+  }
   awaited_ = nullptr;
   std::exchange(frame_, {}).resume();
 }
@@ -96,7 +106,9 @@ void CoroutineCore::destroy_frame() noexcept {
     detach();  // running (the loop is destroyed from inside the body): only unlist it
     return;
   }
-  // The promise's destructor detaches; it may release this state too, so nothing after it.
+  // A reference for the awaited future's continuation, which outlives the frame. The
+  // promise's destructor detaches and releases the frame's reference: nothing after it.
+  self_->add_ref();
   std::exchange(frame_, {}).destroy();
 }
 

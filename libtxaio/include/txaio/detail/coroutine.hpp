@@ -40,8 +40,9 @@ public:
   bool cancel_pending() const noexcept { return cancel_pending_; }
   /// `co_await` on the pending `awaited`: the frame `frame` waits for it.
   void suspend(std::coroutine_handle<> frame, FutureStateBase& awaited);
-  /// Resumes the frame if it still waits for `awaited` (the awaited future's continuation).
-  void resume(FutureStateBase& awaited);
+  /// Resumes the frame (the awaited future's continuation); after the loop destroyed the
+  /// frame, drops the reference it left instead.
+  void resume();
   /// On resumption: throws `CancelledError` when a `cancel` arrived during this `co_await`
   /// (the awaited future's own `CancelledError` when it ended cancelled).
   void throw_if_cancelled(FutureStateBase& awaited);
