@@ -69,9 +69,9 @@ void CoroutineCore::throw_if_cancelled(FutureStateBase& awaited) {
   cancel_pending_ = false;
   if (awaited.status() == FutureStatus::cancelled) {
     awaited.mark_handled();
-    rethrow(awaited.failure());
+    rethrow(awaited.failure(), true);
   }
-  throw CancelledError(std::exchange(cancel_message_, {}));
+  rethrow(create_failure(CancelledError(std::exchange(cancel_message_, {}))), true);
 }
 
 void CoroutineCore::cancel(std::string_view message) {
@@ -85,16 +85,20 @@ void CoroutineCore::cancel(std::string_view message) {
   }
 }
 
-void CoroutineCore::rethrow(const Failure& failure) {
+void CoroutineCore::rethrow(const Failure& failure, bool cancelled) {
   thrown_ = failure;
+  thrown_cancelled_ = cancelled;
   std::rethrow_exception(failure.exception());
 }
 
 void CoroutineCore::fail(std::exception_ptr error) {
   std::optional<Failure> thrown = std::exchange(thrown_, std::nullopt);
   if (self_->settled()) return;
-  Failure failure = thrown && thrown->exception() == error ? *thrown : create_failure(std::move(error));
-  if (failure.is<CancelledError>()) {
+  // What `rethrow` threw escaped as it is: reuse its failure, and its type when known (testing
+  // the type of an exception_ptr throws it once more).
+  const bool same = thrown && thrown->exception() == error;
+  Failure failure = same ? std::move(*thrown) : create_failure(std::move(error));
+  if ((same && thrown_cancelled_) || failure.is<CancelledError>()) {
     self_->settle_cancelled(std::move(failure));
   } else {
     self_->settle_failure(std::move(failure));

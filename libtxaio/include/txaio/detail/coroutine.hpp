@@ -49,8 +49,9 @@ public:
   /// `cancel(g)`, the first time: cancels what the frame awaits; the frame sees
   /// `CancelledError`. Later calls do nothing.
   void cancel(std::string_view message);
-  /// Throws the exception of `failure` into the body (an awaited future's failure).
-  [[noreturn]] void rethrow(const Failure& failure);
+  /// Throws the exception of `failure` into the body (an awaited future's failure);
+  /// `cancelled`: it is known to be a `CancelledError`.
+  [[noreturn]] void rethrow(const Failure& failure, bool cancelled);
   /// The body ended with an exception: a `CancelledError` cancels the future, another rejects
   /// it. An awaited future's failure passes on as it is, with the trace of where it began.
   void fail(std::exception_ptr error);
@@ -73,6 +74,7 @@ private:
   bool finished_ = false;
   std::string cancel_message_;
   std::optional<Failure> thrown_;  // the last failure `rethrow` threw into the body
+  bool thrown_cancelled_ = false;  // ... known to be a CancelledError (no type test needed)
 };
 
 /// The future state of a coroutine: cancelling it cancels what the body awaits, and it
@@ -100,7 +102,7 @@ public:
     core_->throw_if_cancelled(*awaited_);
     if (awaited_->status() != FutureStatus::resolved) {
       awaited_->mark_handled();
-      core_->rethrow(awaited_->failure());
+      core_->rethrow(awaited_->failure(), awaited_->status() == FutureStatus::cancelled);
     }
     if constexpr (!std::is_void_v<U>) return awaited_->value();
   }
