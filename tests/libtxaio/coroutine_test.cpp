@@ -419,7 +419,9 @@ TEST_P(CoroutineTest, TheFrameLivesUntilTheBodyEndsWithNoHandleLeft) {
 
 Future<void> sleeps_holding([[maybe_unused]] Tracked tracked, int& resumed, bool keep_own_future) {
   Future<void> mine = txaio::create_future();
-  co_await (keep_own_future ? mine : txaio::sleep(1h));
+  // Not `co_await (c ? a : b)`: GCC 12 destroys both branches' temporaries with the frame.
+  Future<void> awaited = keep_own_future ? mine : txaio::sleep(1h);
+  co_await awaited;
   ++resumed;
 }
 
