@@ -11,7 +11,8 @@ every 10th cancelled (index 9 mod 10), the rest run. Peers:
   py_asyncio_real/N        asyncio call_later on the real clock, delays in [0, 10 ms)
   rust_tokio_paused/N      tokio on its paused clock: N spawned tasks each
                            `tokio::time::sleep(d).await`, every 10th aborted, delays in
-                           [0, 100 s); compared with coro_sleepers. Built offline with cargo
+                           [0, 100 s); CPU time (the runtime is single-threaded), as
+                           txaio-bench reports; compared with coro_sleepers. Built offline with cargo
                            from Debian's vendored crates (tools/bench/tokio_peer); when it
                            cannot be built, the report says so and the run goes on.
 

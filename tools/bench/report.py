@@ -59,7 +59,7 @@ WHAT = {
     "replay_parse_run": "txaio-replay: parse and run an N-event scenario held in memory (per event)",
     "coro_roundtrip": "a coroutine awaits a future resolved from outside, the loop resumes it (sim::Loop)",
     "coro_sleepers": "N coroutines co_await sleep(d), every 10th cancelled, run_until_idle (sim::Loop)",
-    "rust_tokio_paused": "Rust: tokio paused clock, N spawned tasks sleep(d).await, every 10th aborted",
+    "rust_tokio_paused": "Rust: tokio paused clock, N spawned tasks sleep(d).await, every 10th aborted (CPU time)",
     "py_twisted_clock": "Python: twisted.internet.task.Clock.callLater",
     "py_txaio_batched": "Python: txaio.make_batched_timer(1 s) on task.Clock",
     "py_asyncio_virtual": "Python: asyncio call_later, virtual clock",
