@@ -100,6 +100,7 @@ struct AsioLoop::Impl : std::enable_shared_from_this<AsioLoop::Impl> {
 AsioLoop::AsioLoop(asio::io_context& context) : impl_(std::make_shared<Impl>(*this, context)) {}
 
 AsioLoop::~AsioLoop() {
+  destroy_coroutines();
   impl_->closed = true;
   impl_->timer.cancel();
   // Queued callables may own resources; release them now rather than when the context dies.

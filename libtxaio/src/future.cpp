@@ -194,10 +194,13 @@ void FutureStateBase::begin_cancel(std::string_view message) {
 
 void FutureStateBase::finish_cancel(std::string_view message) {
   cancelling_ = false;
-  if (!settled()) {
-    ::new (static_cast<void*>(&failure_)) Failure(create_failure(CancelledError(std::string(message))));
-    settle(FutureStatus::cancelled);
-  }
+  if (!settled() && cancel_settles()) settle_cancelled(create_failure(CancelledError(std::string(message))));
+}
+
+void FutureStateBase::settle_cancelled(Failure failure) {
+  ::new (static_cast<void*>(&failure_)) Failure(std::move(failure));
+  cancel_requested_ = true;
+  settle(FutureStatus::cancelled);
 }
 
 void FutureStateBase::on_cancel(std::string_view) {}

@@ -33,7 +33,7 @@ std::string_view to_string(EventKind kind) noexcept {
   return "?";
 }
 
-Loop::~Loop() = default;
+Loop::~Loop() { destroy_coroutines(); }
 
 std::chrono::system_clock::time_point Loop::wall_now() const noexcept { return std::chrono::system_clock::now(); }
 

@@ -76,6 +76,7 @@ Loop::Loop(Options options) : options_(options), rng_(options.seed), jitter_rng_
 // A destroyed loop is never left as the default: a later call throws UsageError instead of
 // reaching freed memory.
 Loop::~Loop() {
+  destroy_coroutines();
   if (txaio::has_default_loop() && &txaio::default_loop() == this) txaio::detail::exchange_default_loop(nullptr);
 }
 

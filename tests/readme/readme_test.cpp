@@ -29,6 +29,26 @@ TEST(Readme, PitchExample) {
 }
 
 // --- README ---
+txaio::Future<int> answer(txaio::Api api, txaio::Future<int> question) {  // runs on api's loop
+  co_await api.sleep(1s);                   // virtual time under sim::Loop
+  int v = co_await question;                // the value, or the future's exception thrown
+  co_return v + 1;                          // an escaping exception rejects the future
+}
+// --- end ---
+
+TEST(Readme, CoroutineExample) {
+  // --- README ---
+  txaio::sim::Loop loop;
+  txaio::Api api = txaio::with_config(loop);
+  txaio::Future<int> question = api.create_future<int>();
+  txaio::Future<int> g = answer(api, question);   // runs inline up to its first co_await
+  txaio::resolve(question, 41);
+  loop.advance(1s);
+  // --- end ---
+  EXPECT_TRUE(loop.run_until_complete(g) == 42 && loop.now() == 1s);
+}
+
+// --- README ---
 class Pinger : public txaio::testutil::SimTest {};
 TEST_F(Pinger, TimesOut) {
   auto f = txaio::sleep(5s);

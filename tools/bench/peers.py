@@ -9,6 +9,12 @@ every 10th cancelled (index 9 mod 10), the rest run. Peers:
   py_asyncio_virtual/N     asyncio call_later on a loop whose clock jumps to the next timer
                            (a virtual clock, like sim::Loop), delays in [0, 100 s)
   py_asyncio_real/N        asyncio call_later on the real clock, delays in [0, 10 ms)
+  rust_tokio_paused/N      tokio on its paused clock: N spawned tasks each
+                           `tokio::time::sleep(d).await`, every 10th aborted, delays in
+                           [0, 100 s); CPU time (the runtime is single-threaded), as
+                           txaio-bench reports; compared with coro_sleepers. Built offline with cargo
+                           from Debian's vendored crates (tools/bench/tokio_peer); when it
+                           cannot be built, the report says so and the run goes on.
 
 A peer whose run would pass the time budget at the next size (projected from the largest
 size it ran with the peer's growth: quadratic for Twisted's Clock, which sorts its whole
@@ -21,8 +27,12 @@ import argparse
 import asyncio
 import gc
 import json
+import os
 import platform
+import re
 import selectors
+import shutil
+import subprocess
 import sys
 import time
 
@@ -178,6 +188,56 @@ PEERS = {
 }
 
 
+TOKIO_PEER = "rust_tokio_paused"
+TOKIO_SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tokio_peer")
+
+
+def build_tokio_peer(build_dir):
+    """Builds the tokio peer in a copy of its source under `build_dir`; returns (binary, tokio
+    version), or (None, why) when it cannot be built."""
+    cargo = shutil.which("cargo")
+    if cargo is None:
+        return None, "cargo is not installed"
+    work = os.path.join(build_dir, "tokio_peer")
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.copytree(TOKIO_SOURCE, work, ignore=shutil.ignore_patterns("target", "Cargo.lock"))
+    build = subprocess.run([cargo, "build", "--release", "--offline"], cwd=work, capture_output=True, text=True)
+    if build.returncode != 0:
+        return None, build.stderr.strip().splitlines()[-1] if build.stderr.strip() else "cargo failed"
+    with open(os.path.join(work, "Cargo.lock"), encoding="utf-8") as f:
+        found = re.search(r'name = "tokio"\nversion = "([^"]+)"', f.read())
+    return os.path.join(work, "target", "release", "txaio-tokio-peer"), found.group(1) if found else "?"
+
+
+def run_tokio_peer(sizes, budget, min_time, build_dir):
+    """The tokio peer's entries (and its version, or None): measured, not run (over budget),
+    or not built."""
+    binary, version = build_tokio_peer(build_dir)
+    results = []
+    if binary is None:
+        print(f"{TOKIO_PEER}: peer could not be built ({version})", file=sys.stderr)
+        for n in sizes:
+            results.append({"name": f"{TOKIO_PEER}/{n}", "peer": TOKIO_PEER, "n": n,
+                            "counterpart": f"coro_sleepers/{n}", "skipped": True, "unavailable": version})
+        return results, None
+    growth = 1.1  # tokio's timer wheel and task spawning: about n log n
+    last = None
+    for n in sizes:
+        entry = {"name": f"{TOKIO_PEER}/{n}", "peer": TOKIO_PEER, "n": n, "counterpart": f"coro_sleepers/{n}"}
+        projected = None if last is None else last[1] * (n / last[0]) ** growth
+        if projected is not None and projected > budget:
+            entry.update(skipped=True, projected_seconds=projected, growth_exponent=growth)
+        else:
+            out = subprocess.run([binary, str(n), str(min_time)], capture_output=True, text=True, check=True)
+            r = json.loads(out.stdout)
+            entry.update(skipped=False, seconds=r["seconds"], runs=r["runs"], items_per_second=n / r["seconds"])
+            print(f"{TOKIO_PEER}/{n}: {r['seconds'] * 1e3:.1f} ms per run, {n / r['seconds']:,.0f} items/s "
+                  f"({r['runs']} runs)", file=sys.stderr)
+            last = (n, r["seconds"])
+        results.append(entry)
+    return results, version
+
+
 def measure(name, runner, delays, min_seconds):
     """Mean seconds per run over at least one run and at least `min_seconds`."""
     runs = 0
@@ -210,7 +270,8 @@ def versions():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,100000,1000000")
-    parser.add_argument("--peers", default=",".join(PEERS))
+    parser.add_argument("--peers", default=",".join([*PEERS, TOKIO_PEER]))
+    parser.add_argument("--build-dir", default=".", help="where the tokio peer is built (default .)")
     parser.add_argument("--budget", type=float, default=60.0,
                         help="seconds a single run may be projected to take (default 60)")
     parser.add_argument("--min-time", type=float, default=0.3,
@@ -220,9 +281,14 @@ def main():
 
     sizes = [int(s) for s in args.sizes.split(",") if s]
     results = []
+    found = versions()
     for name in args.peers.split(","):
+        if name == TOKIO_PEER:
+            entries, found["tokio"] = run_tokio_peer(sizes, args.budget, args.min_time, args.build_dir)
+            results += entries
+            continue
         if name not in PEERS:
-            parser.error(f"unknown peer '{name}': expected one of {', '.join(PEERS)}")
+            parser.error(f"unknown peer '{name}': expected one of {', '.join([*PEERS, TOKIO_PEER])}")
         span, runner, growth, counterpart = PEERS[name]
         last = None  # (n, seconds)
         for n in sizes:
@@ -240,7 +306,7 @@ def main():
                 last = (n, seconds)
             results.append(entry)
     with open(args.out, "w", encoding="utf-8") as f:
-        json.dump({"versions": versions(), "results": results}, f, indent=2)
+        json.dump({"versions": found, "results": results}, f, indent=2)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,8 @@ BASELINES = {
     "log_disabled": "fmt_format_3args",
     "log_enabled_3args": "fmt_format_3args",
     "replay_parse_run": "sim_timers",
+    "coro_roundtrip": "future_roundtrip",
+    "coro_sleepers": "sim_timers",
 }
 
 # The order of the results table: every benchmark the suite is meant to have.
@@ -38,6 +40,7 @@ FAMILIES = [
     ("log_enabled_3args", False), ("fmt_format_3args", False), ("replay_parse_run", True),
     ("explore_schedules", False), ("explore_schedules_determinism", False),
     ("create_failure/10", False), ("create_failure/10000", False),
+    ("coro_roundtrip", False), ("coro_sleepers", True),
 ]
 MEMORY_FAMILIES = ["mem_sim_timer", "mem_batched_call"]
 
@@ -60,6 +63,9 @@ WHAT = {
     "explore_schedules_determinism": "the same, each schedule run twice and its event traces compared",
     "create_failure/10": "create_failure with the stack 10 frames deep",
     "create_failure/10000": "create_failure with the stack 10,000 frames deep",
+    "coro_roundtrip": "a coroutine awaits a future resolved from outside, the loop resumes it (sim::Loop)",
+    "coro_sleepers": "N coroutines co_await sleep(d), every 10th cancelled, run_until_idle (sim::Loop)",
+    "rust_tokio_paused": "Rust: tokio paused clock, N spawned tasks sleep(d).await, every 10th aborted (CPU time)",
     "py_twisted_clock": "Python: twisted.internet.task.Clock.callLater",
     "py_txaio_batched": "Python: txaio.make_batched_timer(1 s) on task.Clock",
     "py_asyncio_virtual": "Python: asyncio call_later, virtual clock",
@@ -226,6 +232,10 @@ class Report:
         for name, p in self.peers.items():
             fam = family_of(name)
             base = p["counterpart"]
+            if p.get("unavailable"):
+                lines.append(f"| `{name}` | {WHAT.get(fam, '')} | peer could not be built | — | `{base}` | — | "
+                             f"{p['unavailable']} |")
+                continue
             if p.get("skipped"):
                 lines.append(
                     f"| `{name}` | {WHAT.get(fam, '')} | not run | — | `{base}` | — | projected "
@@ -316,6 +326,7 @@ class Report:
             out.append(("`batched_asio/100000`: loop timers pending ≤ buckets + 1", "—", "not measured"))
         ratio_target("`future_roundtrip` ≥ 2 × `std_promise_roundtrip`", "future_roundtrip",
                      "std_promise_roundtrip", 2.0)
+        self.coroutine_targets(out, ratio_target)
         r = self.bench.get("log_disabled")
         if r and "items_per_second" in r:
             ns = 1e9 / r["items_per_second"]
@@ -351,6 +362,19 @@ class Report:
             worst = max(v for _, v in vals)
             out.append((text, ", ".join(f"{v:.1f}" for _, v in vals), "pass" if worst <= limit else "**miss**"))
         return out
+
+    def coroutine_targets(self, out, ratio_target):
+        cost = self.ratio("future_roundtrip", "coro_roundtrip")  # coro's time over future's
+        text = "`coro_roundtrip` costs ≤ 1.5 × `future_roundtrip` per item"
+        out.append((text, "—", "not measured") if cost is None else
+                   (text, f"{cost:.2f}×", "pass" if cost <= 1.5 else "**miss**"))
+        for n in (100000, 1000000):
+            peer = self.peers.get(f"rust_tokio_paused/{n}", {})
+            text = f"`coro_sleepers/{n}` ≥ 30 × `rust_tokio_paused/{n}`"
+            if peer.get("unavailable"):
+                out.append((text, "—", "not measured: peer could not be built"))
+            else:
+                ratio_target(text, f"coro_sleepers/{n}", f"rust_tokio_paused/{n}", 30.0)
 
     def machine(self, cmake_cache):
         cpu = "unknown"
@@ -389,6 +413,8 @@ class Report:
             "(the Debian package's; it only affects the harness, not the code measured)",
             f"- Python peers: Python {self.peer_versions.get('python', '?')}, Twisted "
             f"{self.peer_versions.get('twisted', '?')}, txaio {self.peer_versions.get('txaio', '?')}",
+            f"- Rust peer: tokio {self.peer_versions.get('tokio') or 'not built'} "
+            "(Debian's vendored crates, `cargo build --release --offline`)",
             f"- OS: {platform.platform()}",
         ]
 

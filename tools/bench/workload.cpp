@@ -1,5 +1,7 @@
 #include "workload.hpp"
 
+#include <benchmark/benchmark.h>
+
 #include <map>
 #include <utility>
 
@@ -18,6 +20,12 @@ std::vector<std::int64_t> delays_ns(std::size_t n, std::int64_t span_ns) {
     out.push_back(static_cast<std::int64_t>(wide >> 64));
   }
   return out;
+}
+
+bool check_tally(benchmark::State& state, const Tally& tally, const Tally& want) {
+  if (tally.fired == want.fired && tally.index_sum == want.index_sum) return true;
+  state.SkipWithError("the callbacks that ran are not the kept ones");
+  return false;
 }
 
 Tally expected_tally(std::size_t n) noexcept {

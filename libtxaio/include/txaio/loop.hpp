@@ -18,6 +18,10 @@ namespace txaio {
 class Loop;
 class Failure;
 
+namespace detail {
+class CoroutineCore;
+}
+
 /// The id of the call in timer slot `slot`, generation `gen` (see `DelayedCall::id`).
 constexpr std::uint64_t call_id(std::uint32_t slot, std::uint32_t gen) noexcept {
   return (std::uint64_t{gen} << 32 | slot) + 1;
@@ -147,8 +151,15 @@ protected:
   bool observed() const noexcept { return !observers_.empty(); }
   void notify(const Event& event) noexcept;
 
+  /// Destroys the frames of the coroutines still suspended on this loop and never resumes them
+  /// (see `coroutine.hpp`). Every loop calls it first thing in its destructor, while the
+  /// frames' destructors may still use the loop; `~Loop` calls it again for loops that did not.
+  void destroy_coroutines() noexcept;
+
 private:
+  friend class detail::CoroutineCore;
   std::vector<Observer*> observers_;
+  detail::CoroutineCore* coroutines_ = nullptr;  // the live coroutines of this loop (a list)
 };
 
 inline void DelayedCall::cancel() noexcept {

@@ -5,6 +5,7 @@
 #include "txaio/asio_loop.hpp"
 #include "txaio/batched_timer.hpp"
 #include "txaio/config.hpp"
+#include "txaio/coroutine.hpp"
 #include "txaio/errors.hpp"
 #include "txaio/failure.hpp"
 #include "txaio/future.hpp"

@@ -211,6 +211,9 @@ public:
 
   /// Rejects the future. Precondition: `may_settle` returned true.
   void settle_failure(Failure failure);
+  /// Settles the future as cancelled with `failure` (a `CancelledError`); later `resolve` /
+  /// `reject` calls are ignored. Precondition: pending.
+  void settle_cancelled(Failure failure);
   /// `cancel(f, msg)`: see `txaio::cancel`. Returns true when the future was pending.
   bool cancel(std::string_view message);
   /// Attaches a continuation; it runs once the future is settled, per the loop's dispatch
@@ -230,6 +233,9 @@ protected:
 
   /// Runs the canceller, if any. Called once, with the future still pending.
   virtual void on_cancel(std::string_view message);
+  /// Whether `cancel` settles the future as cancelled once `on_cancel` returned; false for a
+  /// coroutine's future, which settles when its body ends.
+  virtual bool cancel_settles() const noexcept { return true; }
   /// Drops what the future needed only while pending (the canceller). Called once.
   virtual void on_settled() noexcept {}
   /// The value type, for diagnostics.
