@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <exception>
+#include <memory>
 #include <string_view>
 #include <type_traits>
 #include <utility>
@@ -17,6 +18,10 @@ namespace txaio {
 
 class Loop;
 class Failure;
+
+namespace detail {
+struct LoopAccess;
+}
 
 /// The id of the call in timer slot `slot`, generation `gen` (see `DelayedCall::id`).
 constexpr std::uint64_t call_id(std::uint32_t slot, std::uint32_t gen) noexcept {
@@ -148,7 +153,11 @@ protected:
   void notify(const Event& event) noexcept;
 
 private:
+  friend struct detail::LoopAccess;
   std::vector<Observer*> observers_;
+  /// Per-loop state of `<txaio/asio.hpp>` (the loop's Asio execution context), made on first
+  /// use and destroyed with the loop, after the derived loop's own members.
+  std::shared_ptr<void> extension_;
 };
 
 inline void DelayedCall::cancel() noexcept {
