@@ -219,16 +219,24 @@ public:
 
   /// A timer expiring at its loop's epoch (already expired).
   template <class Executor>
+    requires boost::asio::execution::is_executor<Executor>::value
   explicit steady_timer(const Executor& executor) : state_(detail::to_loop_executor(executor, "txaio::steady_timer")) {}
+  /// A timer expiring at `expiry`.
   template <class Executor>
+    requires boost::asio::execution::is_executor<Executor>::value
   steady_timer(const Executor& executor, const time_point& expiry) : steady_timer(executor) {
     expires_at(expiry);
   }
+  /// A timer expiring `expiry` from the loop's `now()`.
   template <class Executor>
+    requires boost::asio::execution::is_executor<Executor>::value
   steady_timer(const Executor& executor, const duration& expiry) : steady_timer(executor) {
     expires_after(expiry);
   }
+  /// A timer on `context`'s `AsioLoop`.
   explicit steady_timer(boost::asio::io_context& context) : steady_timer(context.get_executor()) {}
+  steady_timer(boost::asio::io_context& context, const time_point& expiry) : steady_timer(context.get_executor(), expiry) {}
+  steady_timer(boost::asio::io_context& context, const duration& expiry) : steady_timer(context.get_executor(), expiry) {}
 
   steady_timer(steady_timer&& other) noexcept = default;
   /// Cancels this timer's pending waits, then takes `other`'s expiry and waits.

@@ -137,8 +137,9 @@ struct future_wait_signature<void> {
 template <class T, class Handler>
 class FutureWait : public std::enable_shared_from_this<FutureWait<T, Handler>> {
 public:
-  FutureWait(Future<T> future, Handler&& handler, const loop_executor& io)
-      : future_(std::move(future)), handler_(std::move(handler)), work_(handler_work_executor(handler_, io)) {}
+  template <class H>
+  FutureWait(Future<T> future, H&& handler, const loop_executor& io)
+      : future_(std::move(future)), handler_(std::forward<H>(handler)), work_(handler_work_executor(handler_, io)) {}
 
   void start() {
     connect_slot();

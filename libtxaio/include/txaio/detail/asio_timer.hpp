@@ -97,8 +97,9 @@ private:
 template <class Handler>
 class TimerWaitOp final : public TimerWait {
 public:
-  TimerWaitOp(Handler&& handler, const loop_executor& io)
-      : TimerWait(&do_complete), handler_(std::move(handler)), work_(handler_work_executor(handler_, io)) {}
+  template <class H>
+  TimerWaitOp(H&& handler, const loop_executor& io)
+      : TimerWait(&do_complete), handler_(std::forward<H>(handler)), work_(handler_work_executor(handler_, io)) {}
   ~TimerWaitOp() = default;
 
   /// Connects the handler's cancellation slot, if it has one, to this wait.
