@@ -38,6 +38,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "txaio/asio_loop.hpp"
 #include "txaio/config.hpp"
 #include "txaio/detail/current_loop.hpp"
 #include "txaio/future.hpp"
