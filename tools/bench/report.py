@@ -28,6 +28,8 @@ BASELINES = {
     "log_disabled": "fmt_format_3args",
     "log_enabled_3args": "fmt_format_3args",
     "replay_parse_run": "sim_timers",
+    "txaio_steady_timer": "asio_raw_timers",
+    "asio_on_sim": "asio_fake_clock",
 }
 
 # The order of the results table: every benchmark the suite is meant to have.
@@ -36,6 +38,7 @@ FAMILIES = [
     ("batched_sim", True), ("batched_asio", True), ("batched_asio_unchunked", True), ("future_roundtrip", False),
     ("std_promise_roundtrip", False), ("gather", True), ("log_disabled", False),
     ("log_enabled_3args", False), ("fmt_format_3args", False), ("replay_parse_run", True),
+    ("txaio_steady_timer", True), ("asio_on_sim", True), ("asio_fake_clock", True),
 ]
 MEMORY_FAMILIES = ["mem_sim_timer", "mem_batched_call"]
 
@@ -54,6 +57,9 @@ WHAT = {
     "log_enabled_3args": "Logger::info with 3 arguments into a string sink",
     "fmt_format_3args": "fmt::format of the same message",
     "replay_parse_run": "txaio-replay: parse and run an N-event scenario held in memory (per event)",
+    "txaio_steady_timer": "txaio::steady_timer async_wait on an io_context, cancel every 10th (wall time)",
+    "asio_on_sim": "N asio::awaitable coroutines awaiting txaio::steady_timer on sim::Loop, run_until_idle",
+    "asio_fake_clock": "the same on an io_context: fake-clock basic_waitable_timer, zero wait traits, 1 ms steps + poll()",
     "py_twisted_clock": "Python: twisted.internet.task.Clock.callLater",
     "py_txaio_batched": "Python: txaio.make_batched_timer(1 s) on task.Clock",
     "py_asyncio_virtual": "Python: asyncio call_later, virtual clock",
@@ -325,6 +331,11 @@ class Report:
             out.append(("`replay_parse_run/1000000` ≤ 2 s", f"{seconds:.2f} s", "pass" if seconds <= 2 else "**miss**"))
         else:
             out.append(("`replay_parse_run/1000000` ≤ 2 s", "—", "not measured"))
+        for n in (100000, 1000000):
+            ratio_target(f"`txaio_steady_timer/{n}` ≥ 2 × `asio_raw_timers/{n}`", f"txaio_steady_timer/{n}",
+                         f"asio_raw_timers/{n}", 2.0)
+        ratio_target("`asio_on_sim/100000` ≥ 10 × `asio_fake_clock/100000`", "asio_on_sim/100000",
+                     "asio_fake_clock/100000", 10.0)
         for family, limit in (("mem_sim_timer", 64), ("mem_batched_call", 48)):
             vals = [(n, self.bench.get(f"{family}/{n}", {}).get("bytes_per_call")) for n in (100000, 1000000)]
             vals = [(n, v) for n, v in vals if v is not None]

