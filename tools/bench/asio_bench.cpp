@@ -22,6 +22,7 @@
 
 #include "txaio/asio.hpp"
 #include "txaio/sim/loop.hpp"
+#include "timer_objects.hpp"
 #include "workload.hpp"
 
 namespace txaio::bench {
@@ -30,36 +31,15 @@ namespace {
 namespace asio = boost::asio;
 using std::chrono::nanoseconds;
 
-void txaio_steady_timer(benchmark::State& state) {
-  const auto n = static_cast<std::size_t>(state.range(0));
-  const auto& delays = cached_delays_ns(n, asio_span_ns);
-  const Tally want = expected_tally(n);
-  asio::io_context context;
-  std::vector<txaio::steady_timer> timers;
-  timers.reserve(n);
-  Tally tally;
-  for (auto _ : state) {
-    tally = Tally{};
-    for (std::size_t i = 0; i < n; ++i) {
-      txaio::steady_timer& timer = timers.emplace_back(context, nanoseconds(delays[i]));
-      timer.async_wait([&tally, i](const boost::system::error_code& ec) {
-        if (!ec) tally.hit(i);
-      });
-    }
-    for (std::size_t i = 9; i < n; i += 10) timers[i].cancel();
-    context.run();
-    context.restart();
-    timers.clear();
-    if (!check_tally(state, tally, want)) return;
-  }
-  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
-}
+void txaio_steady_timer(benchmark::State& state) { timer_objects<txaio::steady_timer>(state); }
 
 // The tally of n timers that all fire.
 Tally all_fired(std::size_t n) noexcept { return Tally{n, n * (n - 1) / 2}; }
 
-asio::awaitable<void> sim_waiter(std::size_t i, nanoseconds delay, Tally& tally) {
-  txaio::steady_timer timer(co_await asio::this_coro::executor, delay);
+// One coroutine of the asio_on_sim / asio_fake_clock workload.
+template <class Timer>
+asio::awaitable<void> waiter(std::size_t i, nanoseconds delay, Tally& tally) {
+  Timer timer(co_await asio::this_coro::executor, delay);
   co_await timer.async_wait(asio::use_awaitable);
   tally.hit(i);
 }
@@ -74,7 +54,7 @@ void asio_on_sim(benchmark::State& state) {
     sim::Loop loop(sim::Options{.max_events = 100'000'000});
     const loop_executor ex = asio_executor(loop);
     for (std::size_t i = 0; i < n; ++i) {
-      asio::co_spawn(ex, sim_waiter(i, nanoseconds(delays[i]), tally), asio::detached);
+      asio::co_spawn(ex, waiter<txaio::steady_timer>(i, nanoseconds(delays[i]), tally), asio::detached);
     }
     loop.run_until_idle();
     if (!check_tally(state, tally, want)) return;
@@ -101,12 +81,6 @@ struct ZeroWaitTraits {
 
 using FakeTimer = asio::basic_waitable_timer<FakeClock, ZeroWaitTraits>;
 
-asio::awaitable<void> fake_waiter(std::size_t i, nanoseconds delay, Tally& tally) {
-  FakeTimer timer(co_await asio::this_coro::executor, delay);
-  co_await timer.async_wait(asio::use_awaitable);
-  tally.hit(i);
-}
-
 void asio_fake_clock(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
   const auto& delays = cached_delays_ns(n, sim_span_ns);
@@ -118,7 +92,7 @@ void asio_fake_clock(benchmark::State& state) {
     FakeClock::current = FakeClock::time_point{};
     asio::io_context context;
     for (std::size_t i = 0; i < n; ++i) {
-      asio::co_spawn(context, fake_waiter(i, nanoseconds(delays[i]), tally), asio::detached);
+      asio::co_spawn(context, waiter<FakeTimer>(i, nanoseconds(delays[i]), tally), asio::detached);
     }
     context.poll();
     while (tally.fired < n && FakeClock::current.time_since_epoch() <= nanoseconds(sim_span_ns) + step) {

@@ -102,6 +102,33 @@ public:
       : TimerWait(&do_complete), handler_(std::forward<H>(handler)), work_(handler_work_executor(handler_, io)) {}
   ~TimerWaitOp() = default;
 
+  /// Memory for a wait comes from the handler's associated allocator, by default Asio's
+  /// per-thread recycling allocator (as Asio's own operations).
+  using allocator_type = typename std::allocator_traits<boost::asio::associated_allocator_t<
+      Handler, boost::asio::recycling_allocator<void>>>::template rebind_alloc<TimerWaitOp>;
+  using allocator_traits = std::allocator_traits<allocator_type>;
+
+  static allocator_type allocator_for(const Handler& handler) {
+    return allocator_type(boost::asio::get_associated_allocator(handler, boost::asio::recycling_allocator<void>()));
+  }
+  template <class H>
+  static TimerWaitOp* create(H&& handler, const loop_executor& io) {
+    allocator_type alloc = allocator_for(handler);
+    TimerWaitOp* op = allocator_traits::allocate(alloc, 1);
+    try {
+      return ::new (static_cast<void*>(op)) TimerWaitOp(std::forward<H>(handler), io);
+    } catch (...) {
+      allocator_traits::deallocate(alloc, op, 1);
+      throw;
+    }
+  }
+  /// Frees `op`; `handler` is the op's handler or what was moved out of it.
+  static void destroy(TimerWaitOp* op, const Handler& handler) noexcept {
+    allocator_type alloc = allocator_for(handler);
+    op->~TimerWaitOp();
+    allocator_traits::deallocate(alloc, op, 1);
+  }
+
   /// Connects the handler's cancellation slot, if it has one, to this wait.
   void connect_slot() {
     auto slot = boost::asio::get_associated_cancellation_slot(handler_);
@@ -109,6 +136,7 @@ public:
     slot_ = slot;
     slot.template emplace<TimerWaitCancel>(this);
   }
+  const Handler& handler() const noexcept { return handler_; }
   /// Disconnects the slot (not from inside its own `emit`).
   void clear_slot() noexcept {
     if (slot_.is_connected()) slot_.clear();
@@ -120,7 +148,7 @@ private:
     if (how != WaitEnd::cancelled_by_slot) op->clear_slot();
     Handler handler(std::move(op->handler_));
     handler_work_executor_t<Handler> work(std::move(op->work_));
-    delete op;  // before the upcall, so the handler may start another wait
+    destroy(op, handler);  // before the upcall, so the handler may start another wait
     const boost::system::error_code ec =
         how == WaitEnd::expired ? boost::system::error_code() : boost::asio::error::operation_aborted;
     complete_on(work, how == WaitEnd::expired, std::move(handler), ec);
@@ -135,13 +163,13 @@ private:
 template <class Handler>
 void start_timer_wait(TimerState& state, Handler&& handler) {
   using Op = TimerWaitOp<std::decay_t<Handler>>;
-  Op* op = new Op(std::forward<Handler>(handler), state.executor);
+  Op* op = Op::create(std::forward<Handler>(handler), state.executor);
   try {
     op->connect_slot();
     state.start(op);
   } catch (...) {
     op->clear_slot();
-    delete op;
+    Op::destroy(op, op->handler());
     throw;
   }
 }
