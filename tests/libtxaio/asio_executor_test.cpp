@@ -37,6 +37,8 @@ TEST(LoopExecutor, PropertiesFollowTheStandardExecutorModel) {
   EXPECT_EQ(asio::query(ex, execution::blocking), execution::blocking.possibly);
   EXPECT_EQ(asio::query(asio::require(ex, execution::blocking.never), execution::blocking), execution::blocking.never);
   EXPECT_EQ(asio::query(ex, execution::outstanding_work), execution::outstanding_work.untracked);
+  EXPECT_EQ(asio::query(asio::require(ex, execution::outstanding_work.tracked), execution::outstanding_work),
+            execution::outstanding_work.tracked);
   EXPECT_EQ(asio::query(ex, execution::relationship), execution::relationship.fork);
   EXPECT_EQ(asio::query(asio::require(ex, execution::relationship.continuation), execution::relationship),
             execution::relationship.continuation);

@@ -382,13 +382,13 @@ TEST(SteadyTimerOnIoContext, CancelAndDestructionAbortWaits) {
 }
 
 // One program, run on asio::steady_timer and on txaio::steady_timer: waits at distinct
-// delays 5 ms apart (so that real-time jitter cannot reorder them), a cancel, a re-arm from a
-// handler, a per-operation cancellation.
+// delays 20 ms apart (so that scheduling jitter on a loaded machine cannot reorder them), a
+// cancel, a re-arm from a handler to after all the others, a per-operation cancellation.
 template <class Timer>
 std::vector<std::string> run_program(asio::io_context& io, const std::function<Timer(nanoseconds)>& make) {
   std::vector<std::string> log;
   std::vector<std::unique_ptr<Timer>> timers;
-  for (int i = 0; i < 6; ++i) timers.push_back(std::make_unique<Timer>(make(std::chrono::milliseconds(5 * (6 - i)))));
+  for (int i = 0; i < 6; ++i) timers.push_back(std::make_unique<Timer>(make(std::chrono::milliseconds(20 * (6 - i)))));
   asio::cancellation_signal signal;
   for (int i = 0; i < 6; ++i) {
     auto record = [&log, i](error_code ec) { log.push_back(std::to_string(i) + (ec ? " aborted" : " fired")); };
@@ -397,7 +397,7 @@ std::vector<std::string> run_program(asio::io_context& io, const std::function<T
     } else if (i == 5) {
       timers[i]->async_wait([&, record](error_code ec) {
         record(ec);
-        timers[0]->expires_after(2ms);  // re-arm 0 (aborts its wait) from a handler
+        timers[0]->expires_after(200ms);  // re-arm 0 (aborts its wait) from a handler
         timers[0]->async_wait([&](error_code e) { log.push_back(e ? "0' aborted" : "0' fired"); });
       });
     } else {

@@ -141,7 +141,7 @@ public:
   loop_executor require(boost::asio::execution::blocking_t::never_t) const noexcept { return with(never_bit, true); }
   loop_executor require(boost::asio::execution::blocking_t::possibly_t) const noexcept { return with(never_bit, false); }
   loop_executor require(boost::asio::execution::outstanding_work_t::tracked_t) const noexcept {
-    return with(tracked_bit, io_ != nullptr);
+    return with(tracked_bit, true);
   }
   loop_executor require(boost::asio::execution::outstanding_work_t::untracked_t) const noexcept {
     return with(tracked_bit, false);
