@@ -39,7 +39,7 @@ private:
 void use_loop(Loop& loop) { g_default.store(&loop, std::memory_order_release); }
 
 Loop& use_asio(boost::asio::io_context& context) {
-  Loop& loop = boost::asio::use_service<AsioLoopService>(context).loop();
+  Loop& loop = detail::context_loop(context);
   use_loop(loop);
   return loop;
 }
@@ -58,6 +58,8 @@ bool has_default_loop() noexcept { return g_default.load(std::memory_order_acqui
 
 namespace detail {
 Loop* exchange_default_loop(Loop* loop) noexcept { return g_default.exchange(loop, std::memory_order_acq_rel); }
+
+Loop& context_loop(boost::asio::io_context& context) { return boost::asio::use_service<AsioLoopService>(context).loop(); }
 }  // namespace detail
 
 }  // namespace txaio

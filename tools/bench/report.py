@@ -30,6 +30,8 @@ BASELINES = {
     "replay_parse_run": "sim_timers",
     "coro_roundtrip": "future_roundtrip",
     "coro_sleepers": "sim_timers",
+    "txaio_steady_timer": "asio_raw_timers",
+    "asio_on_sim": "asio_fake_clock",
 }
 
 # The order of the results table: every benchmark the suite is meant to have.
@@ -41,6 +43,7 @@ FAMILIES = [
     ("explore_schedules", False), ("explore_schedules_determinism", False),
     ("create_failure/10", False), ("create_failure/10000", False),
     ("coro_roundtrip", False), ("coro_sleepers", True),
+    ("txaio_steady_timer", True), ("asio_on_sim", True), ("asio_fake_clock", True),
 ]
 MEMORY_FAMILIES = ["mem_sim_timer", "mem_batched_call"]
 
@@ -66,6 +69,9 @@ WHAT = {
     "coro_roundtrip": "a coroutine awaits a future resolved from outside, the loop resumes it (sim::Loop)",
     "coro_sleepers": "N coroutines co_await sleep(d), every 10th cancelled, run_until_idle (sim::Loop)",
     "rust_tokio_paused": "Rust: tokio paused clock, N spawned tasks sleep(d).await, every 10th aborted (CPU time)",
+    "txaio_steady_timer": "txaio::steady_timer async_wait on an io_context, cancel every 10th (wall time)",
+    "asio_on_sim": "N asio::awaitable coroutines awaiting txaio::steady_timer on sim::Loop, run_until_idle",
+    "asio_fake_clock": "the same on an io_context: fake-clock basic_waitable_timer, zero wait traits, 1 ms steps + poll()",
     "py_twisted_clock": "Python: twisted.internet.task.Clock.callLater",
     "py_txaio_batched": "Python: txaio.make_batched_timer(1 s) on task.Clock",
     "py_asyncio_virtual": "Python: asyncio call_later, virtual clock",
@@ -351,6 +357,11 @@ class Report:
                 out.append((text, "—", "not measured"))
             else:
                 out.append((text, f"{rate:,.0f}/s", "pass" if rate >= need else "**miss**"))
+        for n in (100000, 1000000):
+            ratio_target(f"`txaio_steady_timer/{n}` ≥ 2 × `asio_raw_timers/{n}`", f"txaio_steady_timer/{n}",
+                         f"asio_raw_timers/{n}", 2.0)
+        ratio_target("`asio_on_sim/100000` ≥ 10 × `asio_fake_clock/100000`", "asio_on_sim/100000",
+                     "asio_fake_clock/100000", 10.0)
         for family, limit in (("mem_sim_timer", 64), ("mem_batched_call", 48)):
             vals = [(n, self.bench.get(f"{family}/{n}", {}).get("bytes_per_call")) for n in (100000, 1000000)]
             vals = [(n, v) for n, v in vals if v is not None]

@@ -15,6 +15,7 @@
 #include "txaio/asio_loop.hpp"
 #include "txaio/batched_timer.hpp"
 #include "txaio/sim/loop.hpp"
+#include "timer_objects.hpp"
 #include "workload.hpp"
 
 namespace txaio::bench {
@@ -96,31 +97,7 @@ void sim_timers(benchmark::State& state) {
   loop_timers(state, loop, sim_span_ns, [&loop] { loop.run_until_idle(); });
 }
 
-void asio_raw_timers(benchmark::State& state) {
-  const auto n = static_cast<std::size_t>(state.range(0));
-  const auto& delays = cached_delays_ns(n, asio_span_ns);
-  const Tally want = expected_tally(n);
-  boost::asio::io_context context;
-  std::vector<boost::asio::steady_timer> timers;
-  timers.reserve(n);
-  Tally tally;
-  for (auto _ : state) {
-    tally = Tally{};
-    for (std::size_t i = 0; i < n; ++i) {
-      boost::asio::steady_timer& timer = timers.emplace_back(context);
-      timer.expires_after(nanoseconds(delays[i]));
-      timer.async_wait([&tally, i](const boost::system::error_code& ec) {
-        if (!ec) tally.hit(i);
-      });
-    }
-    for (std::size_t i = 9; i < n; i += 10) timers[i].cancel();
-    context.run();
-    context.restart();
-    timers.clear();
-    if (!check_tally(state, tally, want)) return;
-  }
-  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
-}
+void asio_raw_timers(benchmark::State& state) { timer_objects<boost::asio::steady_timer>(state); }
 
 void asio_loop_timers(benchmark::State& state) {
   boost::asio::io_context context;

@@ -54,8 +54,8 @@ struct Tally {
 /// The tally an `n`-call workload must end with.
 Tally expected_tally(std::size_t n) noexcept;
 
-/// Every timer benchmark checks that exactly the kept calls ran; a miss is reported as an
-/// error (`SkipWithError`) rather than a fast, wrong number.
+/// Every timer benchmark checks that exactly the kept calls ran: a miss is reported as an
+/// error (`SkipWithError`) rather than a fast, wrong number. Returns whether they match.
 bool check_tally(benchmark::State& state, const Tally& tally, const Tally& want);
 
 /// The message the logging benchmarks and their fmt baseline format (an int, a double, a

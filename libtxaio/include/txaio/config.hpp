@@ -25,6 +25,8 @@ bool has_default_loop() noexcept;
 namespace detail {
 /// Swaps the default loop (nullptr: none) and returns the previous one.
 Loop* exchange_default_loop(Loop* loop) noexcept;
+/// The `AsioLoop` that belongs to `context` (the one `use_asio` chooses), made on first use.
+Loop& context_loop(boost::asio::io_context& context);
 }  // namespace detail
 
 /// `call_later` on the default loop.

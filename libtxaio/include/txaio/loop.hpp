@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <exception>
+#include <memory>
 #include <string_view>
 #include <type_traits>
 #include <utility>
@@ -20,6 +21,7 @@ class Failure;
 
 namespace detail {
 class CoroutineCore;
+struct LoopAccess;
 }
 
 /// The id of the call in timer slot `slot`, generation `gen` (see `DelayedCall::id`).
@@ -158,8 +160,12 @@ protected:
 
 private:
   friend class detail::CoroutineCore;
+  friend struct detail::LoopAccess;
   std::vector<Observer*> observers_;
   detail::CoroutineCore* coroutines_ = nullptr;  // the live coroutines of this loop (a list)
+  /// Per-loop state of `<txaio/asio.hpp>` (the loop's Asio execution context), made on first
+  /// use and destroyed with the loop, after the derived loop's own members.
+  std::shared_ptr<void> extension_;
 };
 
 inline void DelayedCall::cancel() noexcept {
