@@ -43,10 +43,4 @@ const std::vector<std::int64_t>& cached_delays_ns(std::size_t n, std::int64_t sp
   return it->second;
 }
 
-bool check_tally(benchmark::State& state, const Tally& tally, const Tally& want) {
-  if (tally.fired == want.fired && tally.index_sum == want.index_sum) return true;
-  state.SkipWithError("the callbacks that ran are not the kept ones");
-  return false;
-}
-
 }  // namespace txaio::bench

@@ -185,7 +185,7 @@ public:
   template <class V = T>
     requires std::is_constructible_v<T, V>
   void return_value(V&& value) {
-    if (!this->state_->settled()) this->state_->resolve("co_return", std::forward<V>(value));
+    if (!this->state_->settled()) this->state_->settle_value(std::forward<V>(value));
   }
 };
 
@@ -195,7 +195,7 @@ public:
   using PromiseBase<void>::PromiseBase;
 
   void return_void() {
-    if (!state_->settled()) state_->resolve("co_return");
+    if (!state_->settled()) state_->settle_value();
   }
 };
 

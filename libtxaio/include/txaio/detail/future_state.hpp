@@ -286,7 +286,13 @@ public:
   /// `InvalidStateError` (naming `op`) when already settled.
   template <class... A>
   void resolve(const char* op, A&&... args) {
-    if (!may_settle(op)) return;
+    if (may_settle(op)) settle_value(std::forward<A>(args)...);
+  }
+
+  /// Constructs the value and dispatches, also after a `cancel` the future's owner chose to
+  /// answer with a value (a coroutine that caught its `CancelledError`). Precondition: pending.
+  template <class... A>
+  void settle_value(A&&... args) {
     ::new (static_cast<void*>(std::addressof(value_))) value_type(std::forward<A>(args)...);
     settled_with_value();
   }
