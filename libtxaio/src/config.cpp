@@ -27,9 +27,7 @@ public:
 
 private:
   void shutdown() override {
-    Loop* mine = loop_.get();
-    g_default.compare_exchange_strong(mine, nullptr);
-    loop_.reset();
+    loop_.reset();  // its destructor un-chooses it
   }
   std::unique_ptr<AsioLoop> loop_;
 };
@@ -58,6 +56,8 @@ bool has_default_loop() noexcept { return g_default.load(std::memory_order_acqui
 
 namespace detail {
 Loop* exchange_default_loop(Loop* loop) noexcept { return g_default.exchange(loop, std::memory_order_acq_rel); }
+
+void forget_default_loop(Loop* loop) noexcept { g_default.compare_exchange_strong(loop, nullptr); }
 }  // namespace detail
 
 }  // namespace txaio

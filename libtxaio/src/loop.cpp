@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "txaio/config.hpp"
 #include "txaio/errors.hpp"
 
 namespace txaio {
@@ -33,7 +34,7 @@ std::string_view to_string(EventKind kind) noexcept {
   return "?";
 }
 
-Loop::~Loop() = default;
+Loop::~Loop() { detail::forget_default_loop(this); }
 
 std::chrono::system_clock::time_point Loop::wall_now() const noexcept { return std::chrono::system_clock::now(); }
 

@@ -8,7 +8,9 @@
 #include <thread>
 #include <vector>
 
+#include "txaio/config.hpp"
 #include "txaio/errors.hpp"
+#include "txaio/logging.hpp"
 
 namespace {
 
@@ -536,6 +538,31 @@ TEST(SimLoop, DestroyingLoopWithPendingCallsReleasesThem) {
     EXPECT_EQ(token.use_count(), 3);
   }
   EXPECT_EQ(token.use_count(), 1);
+}
+
+// A destroyed loop is never left as the default: logging and the free functions must not
+// reach into it (a use after scope under ASan, a crash in Release, before the fix).
+TEST(SimLoop, DestroyedDefaultLoopIsNoLongerTheDefault) {
+  txaio::Loop* previous = txaio::detail::exchange_default_loop(nullptr);
+  {
+    Loop loop;
+    txaio::use_loop(loop);
+    ASSERT_TRUE(txaio::has_default_loop());
+  }
+  EXPECT_FALSE(txaio::has_default_loop());
+  EXPECT_THROW(txaio::default_loop(), txaio::UsageError);
+  EXPECT_THROW(txaio::call_later(1s, [] {}), txaio::UsageError);
+  txaio::make_logger("sim.test").error("logged after the default loop is gone");
+  txaio::detail::exchange_default_loop(previous);
+}
+
+TEST(SimLoop, DestroyingAnotherLoopKeepsTheDefault) {
+  txaio::Loop* previous = txaio::detail::exchange_default_loop(nullptr);
+  Loop chosen;
+  txaio::use_loop(chosen);
+  { Loop other; }
+  EXPECT_EQ(&txaio::default_loop(), &chosen);
+  txaio::detail::exchange_default_loop(previous);
 }
 
 }  // namespace

@@ -84,6 +84,8 @@ public:
   Loop() = default;
   Loop(const Loop&) = delete;
   Loop& operator=(const Loop&) = delete;
+  /// Un-chooses the loop as the default loop if it is (a later `default_loop()` throws
+  /// `UsageError`).
   virtual ~Loop();
 
   /// Time since the loop's epoch.
