@@ -25,9 +25,15 @@ struct AsioLoop::Impl : std::enable_shared_from_this<AsioLoop::Impl> {
     return std::chrono::duration_cast<nanoseconds>(clock::now() - epoch).count();
   }
 
+  // The steady clock's time for loop time `due`, saturated: a due time centuries away must
+  // not wrap into the past (the timer would fire, find nothing due and re-arm, forever).
+  clock::time_point deadline(std::int64_t due) const noexcept {
+    return clock::time_point(saturating_add(epoch.time_since_epoch(), nanoseconds(due)));
+  }
+
   void arm(std::int64_t due) {
     armed_due = due;
-    timer.expires_at(epoch + nanoseconds(due));
+    timer.expires_at(deadline(due));
     timer.async_wait([self = shared_from_this(), token = ++arm_token](const boost::system::error_code& ec) {
       if (ec || self->closed || token != self->arm_token) return;  // re-armed or shut down
       self->armed_due = unarmed;
