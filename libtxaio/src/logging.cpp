@@ -241,6 +241,13 @@ std::string file_stem(std::string_view file) {
   return std::string(file);
 }
 
+// `std::invalid_argument` naming `where` and the valid levels for a value outside `LogLevel`.
+void check_log_level(LogLevel level, std::string_view where) {
+  if (static_cast<std::size_t>(level) < std::size(level_names)) return;
+  throw std::invalid_argument(fmt::format("txaio::{}: invalid log level {}; valid levels are {}", where,
+                                          static_cast<unsigned>(level), valid_levels));
+}
+
 }  // namespace
 
 std::string_view to_string(LogLevel level) noexcept {
@@ -271,10 +278,7 @@ void start_logging(LogSink out, std::string_view level) { start_logging(std::mov
 
 void start_logging(LogSink out, LogLevel level) {
   if (!out) throw std::invalid_argument("txaio::start_logging: empty sink: pass a FILE*, an ostream or a callable");
-  if (static_cast<std::size_t>(level) >= std::size(level_names)) {
-    throw std::invalid_argument(fmt::format("txaio: invalid log level {}; valid levels are {}",
-                                            static_cast<unsigned>(level), valid_levels));
-  }
+  check_log_level(level, "start_logging");
   State& s = state();
   std::lock_guard lock(s.mutex);
   if (s.started) return;
@@ -292,10 +296,11 @@ LogSink set_log_sink(LogSink sink) {
   return sink;
 }
 
-void set_global_log_level(LogLevel level) noexcept {
+void set_global_log_level(LogLevel level) {
+  check_log_level(level, "set_global_log_level");
   State& s = state();
   std::lock_guard lock(s.mutex);
-  s.level = std::min(level, LogLevel::trace);
+  s.level = level;
   update_threshold(s);
 }
 

@@ -1,7 +1,6 @@
 #include "txaio/loop.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <stdexcept>
 #include <string>
 
@@ -9,20 +8,6 @@
 #include "txaio/errors.hpp"
 
 namespace txaio {
-
-namespace detail {
-void throw_bad_seconds(double seconds, const char* what) {
-  throw std::invalid_argument(std::string(what) + ": " + std::to_string(seconds) + " is not a number of seconds");
-}
-}  // namespace detail
-
-nanoseconds seconds_to_ns(double seconds, const char* what) {
-  if (std::isnan(seconds)) detail::throw_bad_seconds(seconds, what);
-  const double ns = std::round(seconds * 1e9);
-  if (ns >= 9.2233720368547758e18) return nanoseconds::max();
-  if (ns <= -9.2233720368547758e18) return nanoseconds::min();
-  return nanoseconds(static_cast<std::int64_t>(ns));
-}
 
 std::string_view to_string(EventKind kind) noexcept {
   switch (kind) {

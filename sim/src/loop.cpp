@@ -7,12 +7,15 @@
 
 #include "txaio/detail/current_loop.hpp"
 #include "txaio/detail/report.hpp"
+#include "txaio/detail/timer_handle.hpp"
+#include "txaio/detail/time_text.hpp"
 #include "txaio/errors.hpp"
 
 namespace txaio::sim {
 namespace {
 
 constexpr std::int64_t forever = std::numeric_limits<std::int64_t>::max();
+using Access = txaio::detail::TimerHandleAccess;
 
 // splitmix64: a tiny, well-mixed PRNG with a fixed algorithm, so a seed gives the same
 // sequence on every platform and standard library.
@@ -23,9 +26,7 @@ std::uint64_t splitmix64(std::uint64_t& state) noexcept {
   return z ^ (z >> 31);
 }
 
-std::string format_time(std::int64_t ns) {
-  return fmt::format("{}.{:09}s", ns / 1'000'000'000, ns % 1'000'000'000);
-}
+std::string format_time(std::int64_t ns) { return txaio::detail::format_seconds(ns) + 's'; }
 
 struct RunningFlag {
   bool& flag;
@@ -71,21 +72,21 @@ std::uint64_t Loop::next_tie() noexcept {
 
 DelayedCall Loop::schedule(nanoseconds delay, Callback fn) {
   const std::int64_t due = saturating_add(nanoseconds(now_), std::max(delay, nanoseconds::zero())).count();
-  std::uint32_t gen = 0;
+  std::uint64_t gen = 0;
   const std::uint32_t slot = timers_.push(due, next_tie(), std::move(fn), gen);
-  DelayedCall call(this, slot, gen, due);
+  const DelayedCall call = Access::make(this, slot, gen, due);
   if (observed()) notify(Event{EventKind::schedule, now(), nanoseconds(due), call.id(), {}});
   return call;
 }
 
 bool Loop::cancel_call(const DelayedCall& call) noexcept {
-  if (!timers_.cancel(call.slot(), call.generation())) return false;
+  if (!timers_.cancel(Access::slot(call), Access::generation(call))) return false;
   if (observed()) notify(Event{EventKind::cancel, now(), call.when(), call.id(), {}});
   return true;
 }
 
 bool Loop::call_active(const DelayedCall& call) const noexcept {
-  return timers_.active(call.slot(), call.generation());
+  return timers_.active(Access::slot(call), Access::generation(call));
 }
 
 void Loop::post(Callback fn) { ready_.push_back(std::move(fn)); }
@@ -138,8 +139,9 @@ void Loop::report_unhandled_failure(const Failure& failure) noexcept {
 }
 
 std::chrono::system_clock::time_point Loop::wall_now() const noexcept {
-  return std::chrono::system_clock::time_point(
-      std::chrono::duration_cast<std::chrono::system_clock::duration>(wall_epoch + nanoseconds(now_)));
+  // Saturated: virtual time far past the year 2262 shows as the latest time the clock holds.
+  const nanoseconds wall = saturating_add(wall_epoch, nanoseconds(now_));
+  return std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(wall));
 }
 
 void Loop::throw_reported() {
@@ -188,7 +190,7 @@ bool Loop::run_one(std::int64_t target) {
   if (top == nullptr || top->due > target) return false;
   check_budget();  // before popping: a RunawayError leaves the timer pending
   const std::int64_t due = top->due;
-  const std::uint64_t id = call_id(top->slot, top->gen);
+  const std::uint64_t id = detail::call_id(top->gen);
   now_ = std::max(now_, due);
   Callback fn = timers_.pop();
   if (observed()) notify(Event{EventKind::fire, now(), nanoseconds(due), id, {}});
@@ -264,7 +266,7 @@ void Loop::run_until(const std::function<bool()>& done, std::string_view what) {
 std::vector<PendingCall> Loop::pending_calls() const {
   std::vector<PendingCall> out;
   for (const auto& e : timers_.snapshot()) {
-    out.push_back(PendingCall{call_id(e.slot, e.gen), nanoseconds(e.due)});
+    out.push_back(PendingCall{detail::call_id(e.gen), nanoseconds(e.due)});
   }
   return out;
 }

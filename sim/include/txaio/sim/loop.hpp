@@ -142,14 +142,13 @@ public:
   /// Selects the futures' dispatch policy from now on.
   void set_dispatch(Dispatch dispatch) noexcept { options_.dispatch = dispatch; }
 
-  /// Bytes held by the timer structures (for the memory benchmarks).
-  std::size_t timer_bytes_reserved() const noexcept { return timers_.bytes_reserved(); }
-
 protected:
   bool cancel_call(const DelayedCall& call) noexcept override;
   bool call_active(const DelayedCall& call) const noexcept override;
 
 private:
+  friend struct txaio::detail::TimerHandleAccess;  // a test seam reaches timers_
+
   void advance_ns(nanoseconds d);
   void advance_to_ns(nanoseconds t);
   /// Runs everything due at or before `target`; with `set_now` moves `now()` to `target`.
