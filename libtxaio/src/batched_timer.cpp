@@ -562,6 +562,8 @@ std::size_t BatchedTimer::underlying_timers() const noexcept { return impl_->und
 std::size_t BatchedTimer::bytes_reserved() const noexcept { return impl_->bytes_reserved(); }
 void BatchedTimer::set_observer(BatchObserver observer) { impl_->set_observer(std::move(observer)); }
 
-void detail::skip_bucket_generations(BatchedTimer& timer, std::uint64_t n) noexcept { timer.impl_->skip_generations(n); }
+void detail::skip_bucket_generations(BatchedTimer& timer, std::uint64_t n) noexcept {
+  timer.impl_->skip_generations(n);
+}
 
 }  // namespace txaio

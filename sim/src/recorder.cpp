@@ -12,7 +12,9 @@ namespace txaio::sim {
 namespace {
 
 // Exact decimal seconds, as the scenario format writes them (times before 0 show as 0).
-std::string format_time(std::int64_t ns) { return txaio::detail::format_seconds(std::max<std::int64_t>(ns, 0)); }
+std::string format_time(std::int64_t ns) {
+  return txaio::detail::format_seconds(std::max<std::int64_t>(ns, 0));
+}
 
 // Keeps a message writable in a scenario: valid UTF-8 only (other bytes become '?'), and
 // short enough for the format's line limit.

@@ -113,7 +113,7 @@ public:
     post_threadsafe(detail::bind_callback(std::forward<F>(fn), std::forward<Args>(args)...));
   }
 
-  /// Primitive behind `call_later`: `delay` is non-negative.
+  /// Primitive behind `call_later`: `delay` is non-negative. Handles: `detail::TimerHandleAccess::make`.
   virtual DelayedCall schedule(nanoseconds delay, Callback fn) = 0;
   /// Primitive behind `call_soon`.
   virtual void post(Callback fn) = 0;

@@ -61,7 +61,7 @@ struct PendingCall {
 /// except `call_soon_threadsafe`.
 class Loop final : public txaio::Loop {
 public:
-  /// The wall-clock time log lines show for virtual time 0: 2000-01-01T00:00:00Z.
+  /// The wall-clock time log lines show for virtual time 0: 2000-01-01T00:00:00Z (saturating).
   static constexpr std::chrono::seconds wall_epoch{946684800};
 
   Loop();
