@@ -9,12 +9,14 @@
 
 #include "txaio/detail/current_loop.hpp"
 #include "txaio/detail/report.hpp"
+#include "txaio/detail/timer_handle.hpp"
 #include "txaio/detail/timer_queue.hpp"
 
 namespace txaio {
 
 namespace asio = boost::asio;
 using clock = std::chrono::steady_clock;
+using Access = detail::TimerHandleAccess;
 
 struct AsioLoop::Impl : std::enable_shared_from_this<AsioLoop::Impl> {
   static constexpr std::int64_t unarmed = std::numeric_limits<std::int64_t>::max();
@@ -25,9 +27,15 @@ struct AsioLoop::Impl : std::enable_shared_from_this<AsioLoop::Impl> {
     return std::chrono::duration_cast<nanoseconds>(clock::now() - epoch).count();
   }
 
+  // The steady clock's time for loop time `due`, saturated: a due time centuries away must
+  // not wrap into the past (the timer would fire, find nothing due and re-arm, forever).
+  clock::time_point deadline(std::int64_t due) const noexcept {
+    return clock::time_point(saturating_add(epoch.time_since_epoch(), nanoseconds(due)));
+  }
+
   void arm(std::int64_t due) {
     armed_due = due;
-    timer.expires_at(epoch + nanoseconds(due));
+    timer.expires_at(deadline(due));
     timer.async_wait([self = shared_from_this(), token = ++arm_token](const boost::system::error_code& ec) {
       if (ec || self->closed || token != self->arm_token) return;  // re-armed or shut down
       self->armed_due = unarmed;
@@ -50,7 +58,7 @@ struct AsioLoop::Impl : std::enable_shared_from_this<AsioLoop::Impl> {
       const detail::TimerQueue::Entry* top = timers.top();
       if (top == nullptr || top->due > now) break;
       const std::int64_t due = top->due;
-      const std::uint64_t id = call_id(top->slot, top->gen);
+      const std::uint64_t id = detail::call_id(top->gen);
       Callback fn = timers.pop();
       if (loop->observed()) loop->notify(Event{EventKind::fire, nanoseconds(now_ns()), nanoseconds(due), id, {}});
       run_guarded(fn, id, due, "a call_later callback");
@@ -115,9 +123,9 @@ DelayedCall AsioLoop::schedule(nanoseconds delay, Callback fn) {
   Impl& im = *impl_;
   const std::int64_t now = im.now_ns();
   const std::int64_t due = saturating_add(nanoseconds(now), std::max(delay, nanoseconds::zero())).count();
-  std::uint32_t gen = 0;
+  std::uint64_t gen = 0;
   const std::uint32_t slot = im.timers.push(due, im.seq++, std::move(fn), gen);
-  DelayedCall call(this, slot, gen, due);
+  const DelayedCall call = Access::make(this, slot, gen, due);
   if (observed()) notify(Event{EventKind::schedule, nanoseconds(now), nanoseconds(due), call.id(), {}});
   if (due < im.armed_due) im.arm(due);
   return call;
@@ -125,7 +133,7 @@ DelayedCall AsioLoop::schedule(nanoseconds delay, Callback fn) {
 
 bool AsioLoop::cancel_call(const DelayedCall& call) noexcept {
   Impl& im = *impl_;
-  if (!im.timers.cancel(call.slot(), call.generation())) return false;
+  if (!im.timers.cancel(Access::slot(call), Access::generation(call))) return false;
   // Keep the steady timer armed for the earliest pending call only: with nothing left it is
   // cancelled, so `io_context::run` can return instead of waiting for a dead due time.
   try {
@@ -142,7 +150,7 @@ bool AsioLoop::cancel_call(const DelayedCall& call) noexcept {
 }
 
 bool AsioLoop::call_active(const DelayedCall& call) const noexcept {
-  return impl_->timers.active(call.slot(), call.generation());
+  return impl_->timers.active(Access::slot(call), Access::generation(call));
 }
 
 void AsioLoop::post(Callback fn) { impl_->post(std::move(fn)); }

@@ -180,14 +180,14 @@ public:
     return BatchedCall(this, b, bucket.gen, index, key);
   }
 
-  bool active(std::uint32_t b, std::uint32_t gen, std::uint32_t index) const noexcept {
+  bool active(std::uint32_t b, std::uint64_t gen, std::uint32_t index) const noexcept {
     if (b >= buckets_.size()) return false;
     const Bucket& bucket = buckets_[b];
     return bucket.gen == gen && bucket.in_use && index >= bucket.next && index < bucket.calls.size() &&
            static_cast<bool>(bucket.calls[index]);
   }
 
-  bool cancel(std::uint32_t b, std::uint32_t gen, std::uint32_t index) noexcept {
+  bool cancel(std::uint32_t b, std::uint64_t gen, std::uint32_t index) noexcept {
     if (closed_ || !active(b, gen, index)) return false;
     Bucket& bucket = buckets_[b];
     --pending_;
@@ -215,7 +215,7 @@ public:
 
   /// Runs the next chunk of bucket `b` (its loop timer fired).
   void fire(std::uint32_t b, std::uint32_t gen) {
-    if (closed_ || buckets_[b].gen != gen || !buckets_[b].in_use) return;
+    if (closed_ || FireBucket::low_bits(buckets_[b].gen) != gen || !buckets_[b].in_use) return;
     const std::shared_ptr<BatchedTimerImpl> keep = shared_from_this();  // a call may destroy the timer
     Bucket& bucket = buckets_[b];  // a deque: stays put while calls open buckets
     const DelayedCall fired = bucket.timer;
@@ -297,6 +297,10 @@ public:
 
   void set_observer(BatchObserver observer) { observer_ = std::move(observer); }
 
+  void skip_generations(std::uint64_t n) noexcept {
+    for (Bucket& bucket : buckets_) bucket.gen += n;
+  }
+
 private:
   /// What only some buckets need: allocated on first use, kept with the slot.
   struct Extra {
@@ -310,7 +314,7 @@ private:
     std::unique_ptr<Extra> extra;
     std::uint32_t live = 0;              // pending calls
     std::uint32_t next = 0;              // the first call not yet run (or skipped)
-    std::uint32_t gen = 0;               // bumped on release, so stale handles and timers are recognised
+    std::uint64_t gen = 0;               // bumped on release, so stale handles are recognised (never wraps)
     std::uint32_t chunk = 0;             // the next chunk to run
     std::uint32_t chunks = 0;            // k, decided when the bucket fires; 0 while waiting
     std::uint32_t next_free = no_slot;
@@ -326,11 +330,14 @@ private:
     }
   };
 
-  /// The loop timer's callable: 16 bytes, stored inline.
+  /// The loop timer's callable: 16 bytes, stored inline. It keeps the low 32 bits of the
+  /// bucket's generation only: a bucket's loop timer is always cancelled before its slot is
+  /// released, so the check is a safeguard, and handles (which may outlive a bucket) keep all 64.
   struct FireBucket {
     BatchedTimerImpl* self;
     std::uint32_t bucket;
     std::uint32_t gen;
+    static std::uint32_t low_bits(std::uint64_t gen) noexcept { return static_cast<std::uint32_t>(gen); }
     void operator()() const { self->fire(bucket, gen); }
   };
 
@@ -369,7 +376,7 @@ private:
     bucket.in_use = true;
     try {
       waiting_.insert(key, b);
-      bucket.timer = loop_->schedule(nanoseconds(key > now ? key - now : 0), Callback(FireBucket{this, b, bucket.gen}));
+      bucket.timer = arm(b, key, now);
     } catch (...) {
       waiting_.erase(key);
       release_bucket(b);
@@ -378,6 +385,12 @@ private:
     ++timers_;
     notify(BatchEventKind::schedule, bucket, 0, bucket.timer);
     return b;
+  }
+
+  /// Schedules bucket `b`'s loop timer for loop time `target` (at once if that is past).
+  DelayedCall arm(std::uint32_t b, std::int64_t target, std::int64_t now) {
+    const nanoseconds delay(target > now ? target - now : 0);
+    return loop_->schedule(delay, Callback(FireBucket{this, b, FireBucket::low_bits(buckets_[b].gen)}));
   }
 
   /// Closes a bucket that was opened for a call which then could not be stored.
@@ -397,9 +410,7 @@ private:
     const auto width = static_cast<std::uint64_t>(bucket_ns_);
     const auto offset = static_cast<std::int64_t>(i * (width / k) + i * (width % k) / k);
     const std::int64_t target = saturating_add(nanoseconds(bucket.key), nanoseconds(offset)).count();
-    const std::int64_t now = loop_->now().count();
-    bucket.timer =
-        loop_->schedule(nanoseconds(target > now ? target - now : 0), Callback(FireBucket{this, b, bucket.gen}));
+    bucket.timer = arm(b, target, loop_->now().count());
     ++timers_;
     notify(BatchEventKind::schedule, bucket, bucket.chunk, bucket.timer);
   }
@@ -549,5 +560,9 @@ std::size_t BatchedTimer::chunking_buckets() const noexcept { return impl_->chun
 std::size_t BatchedTimer::underlying_timers() const noexcept { return impl_->underlying_timers(); }
 std::size_t BatchedTimer::bytes_reserved() const noexcept { return impl_->bytes_reserved(); }
 void BatchedTimer::set_observer(BatchObserver observer) { impl_->set_observer(std::move(observer)); }
+
+void detail::skip_bucket_generations(BatchedTimer& timer, std::uint64_t n) noexcept {
+  timer.impl_->skip_generations(n);
+}
 
 }  // namespace txaio

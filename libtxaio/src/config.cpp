@@ -27,9 +27,7 @@ public:
 
 private:
   void shutdown() override {
-    Loop* mine = loop_.get();
-    g_default.compare_exchange_strong(mine, nullptr);
-    loop_.reset();
+    loop_.reset();  // its destructor un-chooses it
   }
   std::unique_ptr<AsioLoop> loop_;
 };
@@ -60,6 +58,8 @@ namespace detail {
 Loop* exchange_default_loop(Loop* loop) noexcept { return g_default.exchange(loop, std::memory_order_acq_rel); }
 
 Loop& context_loop(boost::asio::io_context& context) { return boost::asio::use_service<AsioLoopService>(context).loop(); }
+
+void forget_default_loop(Loop* loop) noexcept { g_default.compare_exchange_strong(loop, nullptr); }
 }  // namespace detail
 
 }  // namespace txaio

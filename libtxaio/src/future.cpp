@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "txaio/detail/current_loop.hpp"
+#include "txaio/detail/time_text.hpp"
 #include "txaio/gather.hpp"
 
 namespace txaio::detail {
@@ -342,7 +343,7 @@ Failure current_failure(const char* op) {
 
 std::string SleepState::origin() const {
   const nanoseconds due = timer.when();
-  return fmt::format("from sleep, due at {}.{:09}s", due.count() / 1'000'000'000, due.count() % 1'000'000'000);
+  return "from sleep, due at " + format_seconds(due.count()) + "s";
 }
 
 Future<void> sleep_ns(Loop& loop, nanoseconds delay) {

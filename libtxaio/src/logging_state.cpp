@@ -84,6 +84,13 @@ void write_file(std::FILE* file, std::string_view text) noexcept {
 // of deadlocking on the write mutex.
 thread_local bool t_in_sink = false;
 
+// `std::invalid_argument` naming `where` and the valid levels for a value outside `LogLevel`.
+void check_log_level(LogLevel level, std::string_view where) {
+  if (static_cast<std::size_t>(level) < std::size(level_names)) return;
+  throw std::invalid_argument(fmt::format("txaio::{}: invalid log level {}; valid levels are {}", where,
+                                          static_cast<unsigned>(level), valid_levels));
+}
+
 }  // namespace
 
 std::string_view to_string(LogLevel level) noexcept {
@@ -114,10 +121,7 @@ void start_logging(LogSink out, std::string_view level) { start_logging(std::mov
 
 void start_logging(LogSink out, LogLevel level) {
   if (!out) throw std::invalid_argument("txaio::start_logging: empty sink: pass a FILE*, an ostream or a callable");
-  if (static_cast<std::size_t>(level) >= std::size(level_names)) {
-    throw std::invalid_argument(fmt::format("txaio: invalid log level {}; valid levels are {}",
-                                            static_cast<unsigned>(level), valid_levels));
-  }
+  check_log_level(level, "start_logging");
   std::shared_ptr<const LogSink> sink = share_sink(std::move(out));
   State& s = state();
   std::lock_guard lock(s.mutex);
@@ -137,10 +141,11 @@ LogSink set_log_sink(LogSink sink) {
   return previous ? *previous : LogSink();
 }
 
-void set_global_log_level(LogLevel level) noexcept {
+void set_global_log_level(LogLevel level) {
+  check_log_level(level, "set_global_log_level");
   State& s = state();
   std::lock_guard lock(s.mutex);
-  s.level.store(std::min(level, LogLevel::trace), std::memory_order_relaxed);
+  s.level.store(level, std::memory_order_relaxed);
   update_threshold(s);
 }
 

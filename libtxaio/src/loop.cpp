@@ -1,27 +1,13 @@
 #include "txaio/loop.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <stdexcept>
 #include <string>
 
+#include "txaio/config.hpp"
 #include "txaio/errors.hpp"
 
 namespace txaio {
-
-namespace detail {
-void throw_bad_seconds(double seconds, const char* what) {
-  throw std::invalid_argument(std::string(what) + ": " + std::to_string(seconds) + " is not a number of seconds");
-}
-}  // namespace detail
-
-nanoseconds seconds_to_ns(double seconds, const char* what) {
-  if (std::isnan(seconds)) detail::throw_bad_seconds(seconds, what);
-  const double ns = std::round(seconds * 1e9);
-  if (ns >= 9.2233720368547758e18) return nanoseconds::max();
-  if (ns <= -9.2233720368547758e18) return nanoseconds::min();
-  return nanoseconds(static_cast<std::int64_t>(ns));
-}
 
 std::string_view to_string(EventKind kind) noexcept {
   switch (kind) {
@@ -33,7 +19,10 @@ std::string_view to_string(EventKind kind) noexcept {
   return "?";
 }
 
-Loop::~Loop() { destroy_coroutines(); }
+Loop::~Loop() {
+  destroy_coroutines();
+  detail::forget_default_loop(this);
+}
 
 std::chrono::system_clock::time_point Loop::wall_now() const noexcept { return std::chrono::system_clock::now(); }
 

@@ -33,7 +33,7 @@ std::size_t TimerQueue::bucket_of(std::uint64_t key) const noexcept {
   return static_cast<std::size_t>(64 - std::countl_zero(key ^ last_key_));
 }
 
-std::uint32_t TimerQueue::push(std::int64_t due, std::uint64_t tie, Callback fn, std::uint32_t& gen) {
+std::uint32_t TimerQueue::push(std::int64_t due, std::uint64_t tie, Callback fn, std::uint64_t& gen) {
   // Everything that can throw comes before the queue changes.
   if (entries_ == 0) heap_mode_ = true;
   if (heap_mode_ && entries_ >= small_heap) to_radix();
@@ -48,7 +48,8 @@ std::uint32_t TimerQueue::push(std::int64_t due, std::uint64_t tie, Callback fn,
   } else {
     free_ = node(slot).next_free;
   }
-  bucket.push_back(Entry{due, tie, slot, node(slot).gen});
+  const std::uint64_t fresh = next_gen_++;
+  bucket.push_back(Entry{due, tie, fresh, slot});
   if (b == 0) {
     std::push_heap(bucket.begin(), bucket.end(), Later{});
   } else {
@@ -57,8 +58,9 @@ std::uint32_t TimerQueue::push(std::int64_t due, std::uint64_t tie, Callback fn,
   ++entries_;
   Node& n = node(slot);
   n.fn = std::move(fn);
+  n.gen = fresh;
   n.live = 1;
-  gen = n.gen;
+  gen = fresh;
   ++live_;
   return slot;
 }
@@ -97,7 +99,7 @@ void TimerQueue::to_radix() {
 void TimerQueue::release(std::uint32_t slot) noexcept {
   Node& n = node(slot);
   n.live = 0;
-  ++n.gen;
+  n.gen = no_gen;
   n.next_free = free_;
   free_ = slot;
   --live_;
@@ -113,7 +115,7 @@ void TimerQueue::compact() noexcept {
   entries_ = live_;
 }
 
-bool TimerQueue::cancel(std::uint32_t slot, std::uint32_t gen) noexcept {
+bool TimerQueue::cancel(std::uint32_t slot, std::uint64_t gen) noexcept {
   if (!active(slot, gen)) return false;
   // The entry stays behind and is skipped later; its generation no longer matches.
   Callback dead = std::move(node(slot).fn);

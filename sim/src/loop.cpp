@@ -9,12 +9,15 @@
 #include "txaio/config.hpp"
 #include "txaio/detail/current_loop.hpp"
 #include "txaio/detail/report.hpp"
+#include "txaio/detail/timer_handle.hpp"
+#include "txaio/detail/time_text.hpp"
 #include "txaio/errors.hpp"
 
 namespace txaio::sim {
 namespace {
 
 constexpr std::int64_t forever = std::numeric_limits<std::int64_t>::max();
+using Access = txaio::detail::TimerHandleAccess;
 
 // splitmix64: a tiny, well-mixed PRNG with a fixed algorithm, so a seed gives the same
 // sequence on every platform and standard library.
@@ -25,9 +28,7 @@ std::uint64_t splitmix64(std::uint64_t& state) noexcept {
   return z ^ (z >> 31);
 }
 
-std::string format_time(std::int64_t ns) {
-  return fmt::format("{}.{:09}s", ns / 1'000'000'000, ns % 1'000'000'000);
-}
+std::string format_time(std::int64_t ns) { return txaio::detail::format_seconds(ns) + 's'; }
 
 struct RunningFlag {
   bool& flag;
@@ -75,10 +76,9 @@ Loop::Loop(Options options) : options_(options), rng_(options.seed), jitter_rng_
 
 // A destroyed loop is never left as the default: a later call throws UsageError instead of
 // reaching freed memory.
-Loop::~Loop() {
-  destroy_coroutines();
-  if (txaio::has_default_loop() && &txaio::default_loop() == this) txaio::detail::exchange_default_loop(nullptr);
-}
+// Suspended coroutines are destroyed while the loop is whole; the default loop is cleared by
+// `txaio::Loop::~Loop`, as for every loop.
+Loop::~Loop() { destroy_coroutines(); }
 
 void Loop::check_own_future(const txaio::Loop& owner, const std::string& future) const {
   if (&owner == this) return;
@@ -106,17 +106,17 @@ std::uint64_t Loop::next_tie() noexcept {
 
 DelayedCall Loop::schedule(nanoseconds delay, Callback fn) {
   const std::int64_t due = saturating_add(nanoseconds(now_), std::max(delay, nanoseconds::zero())).count();
-  std::uint32_t gen = 0;
+  std::uint64_t gen = 0;
   if (options_.jitter == nanoseconds::zero()) {
     const std::uint32_t slot = timers_.push(due, next_tie(), std::move(fn), gen);
-    return notify_scheduled(DelayedCall(this, slot, gen, due));
+    return notify_scheduled(Access::make(this, slot, gen, due));
   }
   // Queued at its perturbed time; `planned_` keeps the due time for `when()`-style reports.
   const std::int64_t runs_at = saturating_add(nanoseconds(due), nanoseconds(lateness())).count();
   const std::uint32_t slot = timers_.push(runs_at, next_tie(), std::move(fn), gen);
   if (planned_.size() <= slot) planned_.resize(slot + 1);
   planned_[slot] = due;
-  return notify_scheduled(DelayedCall(this, slot, gen, due));
+  return notify_scheduled(Access::make(this, slot, gen, due));
 }
 
 std::int64_t Loop::planned_due(const detail::TimerQueue::Entry& entry) const noexcept {
@@ -130,13 +130,13 @@ DelayedCall Loop::notify_scheduled(DelayedCall call) {
 }
 
 bool Loop::cancel_call(const DelayedCall& call) noexcept {
-  if (!timers_.cancel(call.slot(), call.generation())) return false;
+  if (!timers_.cancel(Access::slot(call), Access::generation(call))) return false;
   if (observed()) notify(Event{EventKind::cancel, now(), call.when(), call.id(), {}});
   return true;
 }
 
 bool Loop::call_active(const DelayedCall& call) const noexcept {
-  return timers_.active(call.slot(), call.generation());
+  return timers_.active(Access::slot(call), Access::generation(call));
 }
 
 void Loop::post(Callback fn) { ready_.push_back(std::move(fn)); }
@@ -196,8 +196,9 @@ void Loop::report_unhandled_failure(const Failure& failure) noexcept {
 }
 
 std::chrono::system_clock::time_point Loop::wall_now() const noexcept {
-  return std::chrono::system_clock::time_point(
-      std::chrono::duration_cast<std::chrono::system_clock::duration>(wall_epoch + nanoseconds(now_)));
+  // Saturated: virtual time far past the year 2262 shows as the latest time the clock holds.
+  const nanoseconds wall = saturating_add(wall_epoch, nanoseconds(now_));
+  return std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(wall));
 }
 
 void Loop::throw_reported() {
@@ -246,7 +247,7 @@ bool Loop::run_one(std::int64_t target) {
   if (top == nullptr || top->due > target) return false;
   check_budget();  // before popping: a RunawayError leaves the timer pending
   const std::int64_t due = planned_due(*top);
-  const std::uint64_t id = call_id(top->slot, top->gen);
+  const std::uint64_t id = detail::call_id(top->gen);
   now_ = std::max(now_, top->due);
   Callback fn = timers_.pop();
   if (observed()) notify(Event{EventKind::fire, now(), nanoseconds(due), id, {}});
@@ -322,7 +323,7 @@ void Loop::run_until(const std::function<bool()>& done, std::string_view what) {
 std::vector<PendingCall> Loop::pending_calls() const {
   std::vector<PendingCall> out;
   for (const auto& e : timers_.snapshot()) {
-    out.push_back(PendingCall{call_id(e.slot, e.gen), nanoseconds(planned_due(e))});
+    out.push_back(PendingCall{detail::call_id(e.gen), nanoseconds(planned_due(e))});
   }
   return out;
 }

@@ -5,20 +5,15 @@
 #include <algorithm>
 #include <sstream>
 
+#include "txaio/detail/time_text.hpp"
+
 namespace txaio::sim {
 
 namespace {
 
-// Exact decimal seconds, as the scenario format writes them.
+// Exact decimal seconds, as the scenario format writes them (times before 0 show as 0).
 std::string format_time(std::int64_t ns) {
-  if (ns < 0) ns = 0;
-  std::string out = std::to_string(ns / 1'000'000'000);
-  if (const std::int64_t frac = ns % 1'000'000'000; frac != 0) {
-    std::string digits = fmt::format("{:09}", frac);
-    while (digits.back() == '0') digits.pop_back();
-    out += '.' + digits;
-  }
-  return out;
+  return txaio::detail::format_seconds(std::max<std::int64_t>(ns, 0));
 }
 
 // Keeps a message writable in a scenario: valid UTF-8 only (other bytes become '?'), and

@@ -117,6 +117,25 @@ TEST(AsioLoop, CancellingEveryCallLetsRunReturn) {
   EXPECT_EQ(loop.pending_timers(), 0u);
 }
 
+// Handlers the context has ready now, polled a bounded number of times (never waits).
+std::size_t ready_handlers(boost::asio::io_context& io) {
+  std::size_t n = 0;
+  for (int i = 0; i < 100; ++i) n += io.poll_one();
+  return n;
+}
+
+// A due time near the end of loop time must not wrap the steady timer's deadline into the
+// past: the timer fired at once, found nothing due and re-armed, forever (100% CPU).
+TEST(AsioLoop, DueTimeNearTheEndOfTimeArmsAFarDeadlineNotAnExpiredOne) {
+  boost::asio::io_context io;
+  txaio::AsioLoop loop(io);
+  bool ran = false;
+  auto far = loop.call_later(txaio::nanoseconds::max() - loop.now() - 1s, [&] { ran = true; });
+  EXPECT_EQ(ready_handlers(io), 0u);
+  EXPECT_TRUE(far.active());
+  EXPECT_FALSE(ran);
+}
+
 TEST(AsioLoop, CancellingALaterCallLeavesTheEarlierArmed) {
   boost::asio::io_context io;
   txaio::AsioLoop loop(io);

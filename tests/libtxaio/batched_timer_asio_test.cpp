@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -24,6 +25,23 @@ namespace {
 using namespace std::chrono_literals;
 using txaio::BatchedCall;
 using txaio::nanoseconds;
+
+// An infinite (or >= 292-year) delay puts the bucket key just below the end of loop time; its
+// loop timer must wait, not fire and re-arm at once forever (100% CPU) as it did.
+TEST(BatchedTimerAsio, InfiniteDelayWaitsInsteadOfSpinning) {
+  boost::asio::io_context io;
+  txaio::AsioLoop loop(io);
+  auto batched = txaio::make_batched_timer(loop, 1s);
+  bool ran = false;
+  BatchedCall never = batched.call_later(std::numeric_limits<double>::infinity(), [&] { ran = true; });
+  BatchedCall later = batched.call_later(std::chrono::years(300), [&] { ran = true; });
+  std::size_t handlers = 0;
+  for (int i = 0; i < 100; ++i) handlers += io.poll_one();
+  EXPECT_EQ(handlers, 0u);
+  EXPECT_TRUE(never.active() && later.active());
+  EXPECT_EQ(batched.underlying_timers(), 1u);
+  EXPECT_FALSE(ran);
+}
 
 TEST(BatchedTimerAsio, TenThousandCallsOverTenMillisecondBucketsAllFireOnAFewLoopTimers) {
   boost::asio::io_context io;

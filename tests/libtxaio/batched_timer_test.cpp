@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdint>
 #include <limits>
 #include <memory>
+#include <ratio>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -278,6 +280,19 @@ TEST_F(BatchedTimerTest, NeverEarlyAtTheEndOfTimeSaturates) {
   EXPECT_EQ(loop_.pending_timers(), 0u);
 }
 
+// 10^10 thirds of a second is 105 years: the key must be there, not at once (the delay's
+// conversion overflowed and came out negative).
+TEST_F(BatchedTimerTest, ADelayInThirdsOfASecondLandsInItsBucketNotAtOnce) {
+  using thirds = std::chrono::duration<std::int64_t, std::ratio<1, 3>>;
+  auto batched = txaio::make_batched_timer(1s);
+  BatchedCall later = batched.call_later(thirds(10'000'000'000), record("later"));
+  EXPECT_EQ(later.key(), std::chrono::seconds(3'333'333'333));
+  loop_.advance(1000s);
+  EXPECT_TRUE(ran_.empty());
+  EXPECT_TRUE(later.active());
+  later.cancel();
+}
+
 TEST_F(BatchedTimerTest, ACallWhoseBucketIsInThePastFiresNow) {
   loop_.advance(0.5);
   auto batched = txaio::make_batched_timer(1);
@@ -432,6 +447,21 @@ TEST_F(BatchedTimerTest, AStaleHandleDoesNotCancelTheCallReusingItsSlot) {
   old.cancel();
   BatchedCall fresh = batched.call_later(1, record("fresh"));
   old.cancel();
+  EXPECT_TRUE(fresh.active());
+  loop_.advance(1s);
+  EXPECT_EQ(ran_, (std::vector<Ran>{{"fresh", 1s}}));
+}
+
+// The same after the bucket slot's generation passes 2^32 (it wrapped at 32 bits, and the
+// stale handle, same slot and index, cancelled the fresh call).
+TEST_F(BatchedTimerTest, AStaleHandleStaysStalePastTwoToThe32ReusesOfItsBucket) {
+  auto batched = txaio::make_batched_timer(1s);
+  BatchedCall old = batched.call_later(1, record("old"));
+  old.cancel();
+  txaio::detail::skip_bucket_generations(batched, (std::uint64_t{1} << 32) - 1);
+  BatchedCall fresh = batched.call_later(1, record("fresh"));
+  old.cancel();
+  EXPECT_FALSE(old.active());
   EXPECT_TRUE(fresh.active());
   loop_.advance(1s);
   EXPECT_EQ(ran_, (std::vector<Ran>{{"fresh", 1s}}));

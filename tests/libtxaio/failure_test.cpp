@@ -149,9 +149,13 @@ TEST(Failure, StackIsCapturedWhereTheFailureWasCreated) {
   for (const StackFrame& frame : frames) EXPECT_NE(frame.address, 0u);
 #ifdef TXAIO_TEST_SYMBOLIZED_TRACES
   // The innermost frame is the function that called create_failure, not txaio's internals.
+  // Function names come from the symbol table, so every build type has them.
   EXPECT_THAT(frames[0].function, HasSubstr("failure_made_in_helper"));
+#ifdef TXAIO_TEST_DEBUG_INFO
+  // File and line come from debug information: Debug and RelWithDebInfo builds only.
   EXPECT_THAT(frames[0].file, HasSubstr("failure_test.cpp"));
   EXPECT_GT(frames[0].line, 0u);
+#endif
   // Its caller, this test, is next.
   ASSERT_GT(frames.size(), 1u);
   EXPECT_THAT(frames[1].function, HasSubstr("StackIsCapturedWhereTheFailureWasCreated"));
@@ -172,6 +176,8 @@ TEST(Failure, FormatTracebackHasTheMessageThenOneLinePerFrame) {
   EXPECT_EQ(lines, 1 + f.frame_count());
 #ifdef TXAIO_TEST_SYMBOLIZED_TRACES
   EXPECT_THAT(text, HasSubstr("failure_made_in_helper"));
+#endif
+#ifdef TXAIO_TEST_DEBUG_INFO
   EXPECT_THAT(text, HasSubstr("failure_test.cpp:"));
 #endif
 }

@@ -159,6 +159,21 @@ TEST_F(LoggingTest, EachLevelOnAndOff) {
   }
 }
 
+// A level outside the enumeration was silently clamped to trace.
+TEST_F(LoggingTest, SetGlobalLogLevelRejectsAnUnknownLevel) {
+  set_global_log_level(LogLevel::debug);
+  try {
+    set_global_log_level(static_cast<LogLevel>(99));
+    FAIL() << "expected std::invalid_argument";
+  } catch (const std::invalid_argument& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("set_global_log_level"), std::string::npos) << what;
+    EXPECT_NE(what.find("99"), std::string::npos) << what;
+    EXPECT_NE(what.find("trace"), std::string::npos) << what;
+  }
+  EXPECT_EQ(txaio::get_global_log_level(), LogLevel::debug);
+}
+
 TEST_F(LoggingTest, SetGlobalLogLevelByName) {
   txaio::set_global_log_level("trace");
   EXPECT_EQ(txaio::get_global_log_level(), LogLevel::trace);
@@ -600,6 +615,16 @@ TEST_F(LoggingTest, TheLoopDispatchingOnThisThreadGivesTheTime) {
             "2000-01-01T00:00:01.000000+0000 outside\n"
             "2000-01-01T00:00:07.000000+0000 inside the other loop\n"
             "2000-01-01T00:00:02.000000+0000 inside the default loop\n");
+}
+
+// The virtual wall clock overflowed past ~8.3e9 s of loop time and dated lines 1700-08-23;
+// it saturates at the latest time the system clock holds.
+TEST_F(LoggingTest, LinesFarInVirtualTimeAreDatedAtTheEndOfTheClockNotInThePast) {
+  sim::Loop loop;
+  auto guard = txaio::testutil::replace_loop(loop);
+  loop.advance(std::chrono::seconds(9'000'000'000));
+  txaio::make_logger("t").info("late");
+  EXPECT_EQ(text(), "2262-04-11T23:47:16.854775+0000 late\n");
 }
 
 TEST_F(LoggingTest, AnAsioLoopDispatchingOnThisThreadGivesTheTimeNotTheDefaultLoop) {

@@ -4,7 +4,10 @@
 
 #include <chrono>
 #include <limits>
+#include <ratio>
 #include <stdexcept>
+
+#include "txaio/detail/time_text.hpp"
 
 namespace {
 
@@ -59,6 +62,33 @@ TEST(Time, SaturatingAdd) {
   EXPECT_EQ(txaio::saturating_add(1s, 2s), 3s);
   EXPECT_EQ(txaio::saturating_add(nanoseconds::max(), 1ns), nanoseconds::max());
   EXPECT_EQ(txaio::saturating_add(nanoseconds::min(), -1ns), nanoseconds::min());
+}
+
+using thirds = std::chrono::duration<std::int64_t, std::ratio<1, 3>>;
+
+// duration_cast computes count * 10^9 / 3 and overflows inside although the result fits: 10^10
+// thirds of a second (105 years) came out negative and fired at once.
+TEST(Time, PeriodsThatOverflowADurationCastConvertExactly) {
+  EXPECT_EQ(txaio::to_ns(thirds(10'000'000'000)), nanoseconds(3'333'333'333'333'333'333));
+  EXPECT_EQ(to_delay(thirds(10'000'000'000)), nanoseconds(3'333'333'333'333'333'333));
+  EXPECT_EQ(txaio::to_ns(thirds(-10'000'000'000)), nanoseconds(-3'333'333'333'333'333'333));
+  EXPECT_EQ(txaio::to_ns(thirds(1)), nanoseconds(333'333'333));  // truncated, as duration_cast
+  EXPECT_EQ(txaio::to_ns(thirds::max()), nanoseconds::max());
+  EXPECT_EQ(txaio::to_ns(thirds::min()), nanoseconds::min());
+  EXPECT_EQ(txaio::to_ns(std::chrono::duration<std::uint64_t, std::milli>(~std::uint64_t{0})), nanoseconds::max());
+  EXPECT_EQ(txaio::to_ns(std::chrono::hours::min()), nanoseconds::min());
+  EXPECT_EQ(txaio::to_ns(std::chrono::duration<std::int64_t, std::pico>(-1'999)), -1ns);
+}
+
+TEST(Time, SecondsAsTextAreExactForEveryValue) {
+  using txaio::detail::format_seconds;
+  EXPECT_EQ(format_seconds(0), "0");
+  EXPECT_EQ(format_seconds(5'100'000'000), "5.1");
+  EXPECT_EQ(format_seconds(1), "0.000000001");
+  EXPECT_EQ(format_seconds(-1), "-0.000000001");
+  EXPECT_EQ(format_seconds(-1'500'000'000), "-1.5");
+  EXPECT_EQ(format_seconds(std::numeric_limits<std::int64_t>::max()), "9223372036.854775807");
+  EXPECT_EQ(format_seconds(std::numeric_limits<std::int64_t>::min()), "-9223372036.854775808");
 }
 
 static_assert(txaio::is_delay_v<double>);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <cstdint>
 #include <map>
 #include <random>
 #include <set>
@@ -16,7 +17,7 @@ using txaio::detail::TimerQueue;
 TEST(TimerQueue, PopsInDueThenTieOrder) {
   TimerQueue q;
   std::vector<int> order;
-  std::uint32_t gen = 0;
+  std::uint64_t gen = 0;
   q.push(20, 0, [&] { order.push_back(3); }, gen);
   q.push(10, 5, [&] { order.push_back(2); }, gen);
   q.push(10, 1, [&] { order.push_back(1); }, gen);
@@ -27,8 +28,8 @@ TEST(TimerQueue, PopsInDueThenTieOrder) {
 
 TEST(TimerQueue, CancelledEntriesAreSkippedAndSlotsReusedWithNewGeneration) {
   TimerQueue q;
-  std::uint32_t g1 = 0;
-  std::uint32_t g2 = 0;
+  std::uint64_t g1 = 0;
+  std::uint64_t g2 = 0;
   const auto s1 = q.push(1, 0, [] {}, g1);
   EXPECT_TRUE(q.cancel(s1, g1));
   EXPECT_FALSE(q.cancel(s1, g1));
@@ -42,11 +43,30 @@ TEST(TimerQueue, CancelledEntriesAreSkippedAndSlotsReusedWithNewGeneration) {
   EXPECT_EQ(q.top()->due, 2);
 }
 
+// Generations are 64-bit and unique in the queue: 2^32 more pushes do not bring a stale
+// (slot, generation) back to life. With 32 bits the slot's next occupant got the old one's
+// generation and a stale handle cancelled it.
+TEST(TimerQueue, AStaleHandleStaysStalePastTwoToThe32Generations) {
+  TimerQueue q;
+  std::uint64_t old_gen = 0;
+  const auto slot = q.push(1, 0, [] {}, old_gen);
+  ASSERT_TRUE(q.cancel(slot, old_gen));
+  q.set_next_generation(old_gen + (std::uint64_t{1} << 32));
+  std::uint64_t gen = 0;
+  EXPECT_EQ(q.push(1, 1, [] {}, gen), slot);
+  EXPECT_EQ(gen, old_gen + (std::uint64_t{1} << 32));
+  EXPECT_FALSE(q.active(slot, old_gen));
+  EXPECT_FALSE(q.cancel(slot, old_gen));
+  EXPECT_TRUE(q.active(slot, gen));
+  ASSERT_NE(q.top(), nullptr);
+  EXPECT_EQ(q.top()->gen, gen);
+}
+
 TEST(TimerQueue, MassCancellationCompactsTheHeap) {
   TimerQueue q;
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> handles;
+  std::vector<std::pair<std::uint32_t, std::uint64_t>> handles;
   for (int i = 0; i < 10000; ++i) {
-    std::uint32_t gen = 0;
+    std::uint64_t gen = 0;
     const auto slot = q.push(i, static_cast<std::uint64_t>(i), [] {}, gen);
     handles.emplace_back(slot, gen);
   }
@@ -70,7 +90,7 @@ TEST(TimerQueue, DestroyingQueueDestroysPendingCallables) {
   auto token = std::make_shared<int>(1);
   {
     TimerQueue q;
-    std::uint32_t gen = 0;
+    std::uint64_t gen = 0;
     q.push(1, 0, [token] {}, gen);
     EXPECT_EQ(token.use_count(), 2);
   }
@@ -87,7 +107,7 @@ TEST(TimerQueue, MatchesASortedModel) {
     std::mt19937_64 rng(static_cast<std::uint64_t>(seed));
     TimerQueue q;
     std::set<Key> model;
-    std::map<std::uint32_t, std::pair<std::uint32_t, Key>> live;  // slot -> (gen, key)
+    std::map<std::uint32_t, std::pair<std::uint64_t, Key>> live;  // slot -> (gen, key)
     std::int64_t now = 0;
     std::uint64_t seq = 0;
     const std::array<std::int64_t, 3> spans{16, 1'000'000, 100'000'000'000};
@@ -98,7 +118,7 @@ TEST(TimerQueue, MatchesASortedModel) {
       if (r < (growing ? 85u : 30u)) {
         const std::int64_t due = now + static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(span));
         const std::uint64_t tie = seed % 2 != 0 ? seq++ : rng() % 4;
-        std::uint32_t gen = 0;
+        std::uint64_t gen = 0;
         const auto slot = q.push(due, tie, [] {}, gen);
         model.insert({due, tie, slot});
         live[slot] = {gen, {due, tie, slot}};

@@ -3,12 +3,17 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdint>
+#include <ratio>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "txaio/config.hpp"
+#include "txaio/detail/timer_handle.hpp"
 #include "txaio/errors.hpp"
+#include "txaio/logging.hpp"
 
 namespace {
 
@@ -90,6 +95,33 @@ TEST(SimLoop, NegativeAdvanceIsInvalidArgument) {
   EXPECT_THROW(loop.advance(-1ns), std::invalid_argument);
   EXPECT_THROW(loop.advance(-0.5), std::invalid_argument);
   EXPECT_EQ(loop.now(), 0ns);
+}
+
+// A third of a second is not a whole number of nanoseconds per tick: the delay, the advance
+// and the target must still convert without overflowing (10^10 thirds is 105 years).
+TEST(SimLoop, DelaysAndAdvancesInThirdsOfASecondDoNotOverflow) {
+  using thirds = std::chrono::duration<std::int64_t, std::ratio<1, 3>>;
+  Loop loop;
+  bool ran = false;
+  auto call = loop.call_later(thirds(10'000'000'000), [&] { ran = true; });
+  EXPECT_EQ(call.when(), nanoseconds(3'333'333'333'333'333'333));
+  loop.advance(thirds(9'000'000'000));
+  EXPECT_FALSE(ran);
+  EXPECT_EQ(loop.now(), nanoseconds(3'000'000'000'000'000'000));
+  loop.advance_to(thirds(10'000'000'000));
+  EXPECT_TRUE(ran);
+}
+
+TEST(SimLoop, AdvanceToBeforeNowNamesBothTimesWithTheirSigns) {
+  Loop loop;
+  loop.advance(1500ms);
+  try {
+    loop.advance_to(nanoseconds::min());
+    FAIL() << "expected std::invalid_argument";
+  } catch (const std::invalid_argument& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("target -9223372036.854775808s is before now() = 1.5s"), std::string::npos) << what;
+  }
 }
 
 TEST(SimLoop, AdvanceToAbsoluteTime) {
@@ -230,6 +262,25 @@ TEST(SimLoop, HugeDelaySaturatesInsteadOfOverflowing) {
   EXPECT_EQ(call.when(), nanoseconds::max());
   loop.advance(1000s);
   EXPECT_TRUE(call.active());
+}
+
+// A timer slot reused 2^32 times: the 32-bit generation wrapped, so a stale handle cancelled
+// the slot's new call and two calls shared an id. The seam starts the count near the wrap.
+TEST(SimLoop, AStaleHandleNeverCancelsTheCallReusingItsSlotPastTwoToThe32Reuses) {
+  Loop loop;
+  txaio::DelayedCall old = loop.call_later(1s, [] {});
+  old.cancel();
+  txaio::detail::TimerHandleAccess::timers(loop).set_next_generation(old.id() - 1 + (std::uint64_t{1} << 32));
+  bool ran = false;
+  txaio::DelayedCall fresh = loop.call_later(1s, [&] { ran = true; });
+  EXPECT_NE(fresh.id(), old.id());
+  EXPECT_FALSE(old.active());
+  old.cancel();
+  EXPECT_TRUE(fresh.active());
+  ASSERT_EQ(loop.pending_calls().size(), 1u);
+  EXPECT_EQ(loop.pending_calls()[0].id, fresh.id());
+  loop.advance(1s);
+  EXPECT_TRUE(ran);
 }
 
 TEST(SimLoop, PendingCallsInFiringOrder) {
@@ -481,6 +532,15 @@ TEST(SimLoop, WallNowIsFixedEpochPlusVirtualTime) {
   EXPECT_EQ(loop.wall_now() - t0, 1500ms);
 }
 
+// wall_epoch + now() overflowed above ~8.3e9 s of virtual time: log lines were dated 1700.
+TEST(SimLoop, WallNowSaturatesInsteadOfWrappingIntoThePast) {
+  Loop loop;
+  loop.advance(std::chrono::seconds(9'000'000'000));
+  EXPECT_GT(loop.wall_now(), std::chrono::system_clock::time_point(Loop::wall_epoch));
+  loop.advance_to(nanoseconds::max());
+  EXPECT_EQ(loop.wall_now(), std::chrono::system_clock::time_point::max());
+}
+
 TEST(SimLoop, CallSoonThreadsafeFromAnotherThreadRunsOnNextAdvance) {
   Loop loop;
   int runs = 0;
@@ -536,6 +596,31 @@ TEST(SimLoop, DestroyingLoopWithPendingCallsReleasesThem) {
     EXPECT_EQ(token.use_count(), 3);
   }
   EXPECT_EQ(token.use_count(), 1);
+}
+
+// A destroyed loop is never left as the default: logging and the free functions must not
+// reach into it (a use after scope under ASan, a crash in Release, before the fix).
+TEST(SimLoop, DestroyedDefaultLoopIsNoLongerTheDefault) {
+  txaio::Loop* previous = txaio::detail::exchange_default_loop(nullptr);
+  {
+    Loop loop;
+    txaio::use_loop(loop);
+    ASSERT_TRUE(txaio::has_default_loop());
+  }
+  EXPECT_FALSE(txaio::has_default_loop());
+  EXPECT_THROW(txaio::default_loop(), txaio::UsageError);
+  EXPECT_THROW(txaio::call_later(1s, [] {}), txaio::UsageError);
+  txaio::make_logger("sim.test").error("logged after the default loop is gone");
+  txaio::detail::exchange_default_loop(previous);
+}
+
+TEST(SimLoop, DestroyingAnotherLoopKeepsTheDefault) {
+  txaio::Loop* previous = txaio::detail::exchange_default_loop(nullptr);
+  Loop chosen;
+  txaio::use_loop(chosen);
+  { Loop other; }
+  EXPECT_EQ(&txaio::default_loop(), &chosen);
+  txaio::detail::exchange_default_loop(previous);
 }
 
 }  // namespace

@@ -50,9 +50,14 @@
 
 namespace txaio {
 
+class BatchedTimer;
+
 namespace detail {
 class BatchedTimerImpl;
 [[noreturn]] void throw_bad_bucket(double seconds);
+/// Test seam: adds `n` to the generation of every bucket slot of `timer`, as if each slot had
+/// been reused `n` more times (to reach 2^32 reuses without making them).
+void skip_bucket_generations(BatchedTimer& timer, std::uint64_t n) noexcept;
 }  // namespace detail
 
 /// How a call's due time maps onto the bucket grid.
@@ -84,16 +89,17 @@ public:
   /// which is less than one bucket (or at once, if that was past when its bucket opened).
   nanoseconds key() const noexcept { return nanoseconds(key_); }
 
-  BatchedCall(detail::BatchedTimerImpl* timer, std::uint32_t bucket, std::uint32_t gen, std::uint32_t index,
-              std::int64_t key) noexcept
-      : timer_(timer), bucket_(bucket), gen_(gen), index_(index), key_(key) {}
-
 private:
+  friend class detail::BatchedTimerImpl;  // the only maker of handles
+  BatchedCall(detail::BatchedTimerImpl* timer, std::uint32_t bucket, std::uint64_t gen, std::uint32_t index,
+              std::int64_t key) noexcept
+      : timer_(timer), gen_(gen), key_(key), bucket_(bucket), index_(index) {}
+
   detail::BatchedTimerImpl* timer_ = nullptr;
-  std::uint32_t bucket_ = 0;  // the bucket's slot,
-  std::uint32_t gen_ = 0;     // its generation (bumped each time the slot is reused),
-  std::uint32_t index_ = 0;   // and the call's place in it
+  std::uint64_t gen_ = 0;     // the bucket slot's generation (64 bits: bumped each time the slot is reused)
   std::int64_t key_ = 0;
+  std::uint32_t bucket_ = 0;  // the bucket's slot,
+  std::uint32_t index_ = 0;   // and the call's place in it
 };
 
 /// What a batched timer's observer is told about its loop timers.
@@ -173,6 +179,7 @@ public:
   void set_observer(BatchObserver observer);
 
 private:
+  friend void detail::skip_bucket_generations(BatchedTimer& timer, std::uint64_t n) noexcept;
   std::shared_ptr<detail::BatchedTimerImpl> impl_;
 };
 

@@ -9,7 +9,8 @@ class io_context;
 
 namespace txaio {
 
-/// Makes `loop` the default loop of the free functions. The loop must outlive its use.
+/// Makes `loop` the default loop of the free functions. Destroying the loop un-chooses it
+/// (every loop's destructor does), so a later call throws `UsageError` instead of using it.
 void use_loop(Loop& loop);
 
 /// Makes an `AsioLoop` on `context` the default loop and returns it. The loop belongs to the
@@ -27,6 +28,8 @@ namespace detail {
 Loop* exchange_default_loop(Loop* loop) noexcept;
 /// The `AsioLoop` that belongs to `context` (the one `use_asio` chooses), made on first use.
 Loop& context_loop(boost::asio::io_context& context);
+/// Un-chooses `loop` if it is the default loop (a loop's destructor calls it).
+void forget_default_loop(Loop* loop) noexcept;
 }  // namespace detail
 
 /// `call_later` on the default loop.

@@ -119,8 +119,9 @@ void start_logging(LogSink out, LogLevel level);
 /// for the default). For tests and for routing txaio's lines into another logging system.
 LogSink set_log_sink(LogSink sink);
 
-/// Sets the level of every logger (default `info`).
-void set_global_log_level(LogLevel level) noexcept;
+/// Sets the level of every logger (default `info`). A value outside `LogLevel` is
+/// `std::invalid_argument` naming it and the valid levels; the level stays as it was.
+void set_global_log_level(LogLevel level);
 /// As above by name; `std::invalid_argument` naming the valid levels for an unknown name.
 void set_global_log_level(std::string_view level);
 /// The level set by `set_global_log_level` or `start_logging`.

@@ -22,12 +22,10 @@ class Failure;
 namespace detail {
 class CoroutineCore;
 struct LoopAccess;
-}
-
-/// The id of the call in timer slot `slot`, generation `gen` (see `DelayedCall::id`).
-constexpr std::uint64_t call_id(std::uint32_t slot, std::uint32_t gen) noexcept {
-  return (std::uint64_t{gen} << 32 | slot) + 1;
-}
+struct TimerHandleAccess;
+/// `DelayedCall::id()` of the call with generation `gen`.
+constexpr std::uint64_t call_id(std::uint64_t gen) noexcept { return gen + 1; }
+}  // namespace detail
 
 /// When a future's callbacks run relative to `resolve` / `add_callbacks`.
 enum class Dispatch : std::uint8_t {
@@ -46,19 +44,19 @@ public:
   bool active() const noexcept;
   /// The loop time the call is (or was) due at.
   nanoseconds when() const noexcept { return nanoseconds(due_); }
-  /// Identifier unique among the calls of its loop; 0 for an empty handle.
-  std::uint64_t id() const noexcept { return loop_ == nullptr ? 0 : call_id(slot_, gen_); }
-
-  DelayedCall(Loop* loop, std::uint32_t slot, std::uint32_t gen, std::int64_t due) noexcept
-      : loop_(loop), slot_(slot), gen_(gen), due_(due) {}
-  std::uint32_t slot() const noexcept { return slot_; }
-  std::uint32_t generation() const noexcept { return gen_; }
+  /// Identifier unique among the calls of its loop over the loop's whole life (a 64-bit
+  /// count, never reused); 0 for an empty handle.
+  std::uint64_t id() const noexcept { return loop_ == nullptr ? 0 : detail::call_id(gen_); }
 
 private:
+  friend struct detail::TimerHandleAccess;  // loops make handles and read them back
+  DelayedCall(Loop* loop, std::uint32_t slot, std::uint64_t gen, std::int64_t due) noexcept
+      : loop_(loop), gen_(gen), due_(due), slot_(slot) {}
+
   Loop* loop_ = nullptr;
-  std::uint32_t slot_ = 0;
-  std::uint32_t gen_ = 0;
+  std::uint64_t gen_ = 0;  // the call's generation: unique in its loop, so also its id
   std::int64_t due_ = 0;
+  std::uint32_t slot_ = 0;
 };
 
 /// What a loop observer is told.
@@ -90,6 +88,8 @@ public:
   Loop() = default;
   Loop(const Loop&) = delete;
   Loop& operator=(const Loop&) = delete;
+  /// Un-chooses the loop as the default loop if it is (a later `default_loop()` throws
+  /// `UsageError`).
   virtual ~Loop();
 
   /// Time since the loop's epoch.
@@ -116,7 +116,7 @@ public:
     post_threadsafe(detail::bind_callback(std::forward<F>(fn), std::forward<Args>(args)...));
   }
 
-  /// Primitive behind `call_later`: `delay` is non-negative.
+  /// Primitive behind `call_later`: `delay` is non-negative. Handles: `detail::TimerHandleAccess::make`.
   virtual DelayedCall schedule(nanoseconds delay, Callback fn) = 0;
   /// Primitive behind `call_soon`.
   virtual void post(Callback fn) = 0;

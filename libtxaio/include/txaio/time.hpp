@@ -31,20 +31,32 @@ inline constexpr bool is_delay_v =
 /// nanosecond, saturates at ±infinity. Throws `std::invalid_argument` naming `what` for NaN.
 nanoseconds seconds_to_ns(double seconds, const char* what = "delay");
 
-/// Converts any duration or a count of seconds to nanoseconds, keeping the sign and
-/// saturating at the limits of `nanoseconds`.
+namespace detail {
+/// `count` units of `Period` in nanoseconds, truncated toward zero like `duration_cast` but
+/// computed exactly in 128 bits and saturated at the limits of `nanoseconds` (a plain
+/// `duration_cast` overflows inside for periods such as 1/3 s).
+template <class Period, class Rep>
+nanoseconds saturating_ns(Rep count) noexcept {
+  __extension__ using int128 = __int128;
+  using R = std::ratio_divide<Period, std::nano>;
+  static_assert(R::num <= std::numeric_limits<std::int64_t>::max() / 2, "period too long to convert");
+  const int128 ns = static_cast<int128>(count) * R::num / R::den;
+  if (ns >= std::numeric_limits<std::int64_t>::max()) return nanoseconds::max();
+  if (ns <= std::numeric_limits<std::int64_t>::min()) return nanoseconds::min();
+  return nanoseconds(static_cast<std::int64_t>(ns));
+}
+}  // namespace detail
+
+/// Converts any duration or a count of seconds to nanoseconds, keeping the sign, truncating
+/// toward zero (as `duration_cast`) and saturating at the limits of `nanoseconds`.
 template <class D>
 nanoseconds to_ns(D value, const char* what = "delay") {
   if constexpr (detail::is_duration<D>::value) {
     if constexpr (std::is_floating_point_v<typename D::rep>) {
       return seconds_to_ns(std::chrono::duration<double>(value).count(), what);
     } else {
-      using P = typename D::period;
-      const long double ns = static_cast<long double>(value.count()) * P::num * 1e9L / P::den;
-      constexpr auto max = static_cast<long double>(std::numeric_limits<std::int64_t>::max());
-      if (ns >= max) return nanoseconds::max();
-      if (ns <= -max) return nanoseconds::min();
-      return std::chrono::duration_cast<nanoseconds>(value);
+      static_assert(sizeof(typename D::rep) <= sizeof(std::int64_t), "a duration's count fits in 64 bits");
+      return detail::saturating_ns<typename D::period>(value.count());
     }
   } else {
     static_assert(std::is_arithmetic_v<D>, "a delay is a std::chrono::duration or a number of seconds");

@@ -9,6 +9,7 @@
 #include <functional>
 #include <limits>
 
+#include "txaio/detail/time_text.hpp"
 #include "txaio/replay/detail/invisible.hpp"
 #include "txaio/replay/detail/utf8.hpp"
 
@@ -785,28 +786,7 @@ std::string_view to_string(EventKind kind) noexcept {
   return "?";
 }
 
-void append_time(std::string& out, std::int64_t ns) {
-  char buf[32];  // '-', 11 digits of seconds, '.', 9 decimals
-  char* p = buf;
-  std::uint64_t u = 0;
-  if (ns < 0) {
-    *p++ = '-';
-    u = static_cast<std::uint64_t>(-(ns + 1)) + 1;
-  } else {
-    u = static_cast<std::uint64_t>(ns);
-  }
-  p = std::to_chars(p, buf + sizeof buf, u / 1'000'000'000).ptr;
-  std::uint64_t frac = u % 1'000'000'000;
-  if (frac != 0) {
-    char digits[9];
-    for (std::size_t i = sizeof digits; i-- > 0; frac /= 10) digits[i] = static_cast<char>('0' + frac % 10);
-    std::size_t len = sizeof digits;
-    while (digits[len - 1] == '0') --len;
-    *p++ = '.';
-    p = std::copy_n(digits, len, p);
-  }
-  out.append(buf, p);
-}
+void append_time(std::string& out, std::int64_t ns) { txaio::detail::append_seconds(out, ns); }
 
 std::string format_time(std::int64_t ns) {
   std::string out;

@@ -21,8 +21,8 @@ public:
   struct Entry {
     std::int64_t due;
     std::uint64_t tie;
+    std::uint64_t gen;
     std::uint32_t slot;
-    std::uint32_t gen;
   };
 
   TimerQueue();
@@ -30,14 +30,20 @@ public:
   TimerQueue& operator=(const TimerQueue&) = delete;
   ~TimerQueue();
 
-  /// Adds a timer; returns its slot, `gen` receives its generation.
-  std::uint32_t push(std::int64_t due, std::uint64_t tie, Callback fn, std::uint32_t& gen);
+  /// Adds a timer; returns its slot, `gen` receives its generation: a number no other timer
+  /// of this queue had or will have (a 64-bit count of pushes, which does not wrap in
+  /// practice), so a stale (slot, generation) handle never matches the slot's next occupant.
+  std::uint32_t push(std::int64_t due, std::uint64_t tie, Callback fn, std::uint64_t& gen);
 
   /// Removes a pending timer. Returns false when it already ran or was cancelled.
-  bool cancel(std::uint32_t slot, std::uint32_t gen) noexcept;
-  bool active(std::uint32_t slot, std::uint32_t gen) const noexcept {
+  bool cancel(std::uint32_t slot, std::uint64_t gen) noexcept;
+  bool active(std::uint32_t slot, std::uint64_t gen) const noexcept {
     return slot < size_ && node(slot).gen == gen && node(slot).live;
   }
+
+  /// Test seam: the generation the next push gets. It must not go back (generations are
+  /// unique); tests use it to start near 2^32 or 2^64 without pushing that many timers.
+  void set_next_generation(std::uint64_t gen) noexcept { next_gen_ = gen; }
   std::size_t size() const noexcept { return live_; }
   bool empty() const noexcept { return live_ == 0; }
 
@@ -53,9 +59,10 @@ public:
   std::size_t bytes_reserved() const noexcept;
 
 private:
+  static constexpr std::uint64_t no_gen = ~std::uint64_t{0};  // a free slot's generation
   struct Node {
     Callback fn;
-    std::uint32_t gen = 0;
+    std::uint64_t gen = no_gen;
     std::uint32_t next_free : 31 = 0;
     std::uint32_t live : 1 = 0;
   };
@@ -90,6 +97,7 @@ private:
   std::uint32_t size_ = 0;  // slots ever created
   std::uint32_t free_ = no_slot;
   std::size_t live_ = 0;
+  std::uint64_t next_gen_ = 0;
 };
 
 /// Strict "runs before" order of heap entries.

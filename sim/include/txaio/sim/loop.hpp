@@ -74,7 +74,7 @@ struct PendingCall {
 /// except `call_soon_threadsafe`.
 class Loop final : public txaio::Loop {
 public:
-  /// The wall-clock time log lines show for virtual time 0: 2000-01-01T00:00:00Z.
+  /// The wall-clock time log lines show for virtual time 0: 2000-01-01T00:00:00Z (saturating).
   static constexpr std::chrono::seconds wall_epoch{946684800};
 
   Loop();
@@ -158,18 +158,17 @@ public:
   /// Selects the futures' dispatch policy from now on.
   void set_dispatch(Dispatch dispatch) noexcept { options_.dispatch = dispatch; }
 
-  /// Bytes held by the timer structures (for the memory benchmarks).
-  std::size_t timer_bytes_reserved() const noexcept { return timers_.bytes_reserved(); }
-
 protected:
   bool cancel_call(const DelayedCall& call) noexcept override;
   bool call_active(const DelayedCall& call) const noexcept override;
 
 private:
+  friend struct txaio::detail::TimerHandleAccess;  // a test seam reaches timers_
   void check_own_future(const txaio::Loop& owner, const std::string& future) const;
   std::int64_t lateness() noexcept;
   DelayedCall notify_scheduled(DelayedCall call);
   std::int64_t planned_due(const detail::TimerQueue::Entry& entry) const noexcept;
+
   void advance_ns(nanoseconds d);
   void advance_to_ns(nanoseconds t);
   /// Runs everything due at or before `target`; with `set_now` moves `now()` to `target`.
