@@ -179,6 +179,7 @@ void Recorder::on_event(const txaio::Event& e) {
       }
       break;
     }
+    case txaio::EventKind::done: break;
   }
 }
 
