@@ -2,6 +2,7 @@
 #include "txaio/sim/recorder.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
@@ -55,7 +56,7 @@ TEST(Recorder, WritesTheScenarioFormat) {
             "at 0 call_later t1 1.5\n"
             "at 0 call_later t2 3\n"
             "at 0 call_later t3 0.5\n"
-            "at 0.5 call_later t4 0.25 raise=\"bad # thing\"\n"
+            "on t3 call_later t4 0.25 raise=\"bad # thing\"\n"
             "at 0.6 cancel t2\n"
             "run 2\n"
             "expect 0.5 fire t3\n"
@@ -113,25 +114,67 @@ RC_GTEST_PROP(Recorder, RandomProgramsRoundTrip, ()) {
   RC_ASSERT(outcome.status == Status::passed);
 }
 
-TEST(Recorder, WatchNamesBatchedTimersLoopTimers) {
+TEST(Recorder, WatchedBatchedTimersAreDeclaredAndTheirCallsRecordedOneByOne) {
   txaio::sim::Loop loop;
   txaio::sim::Recorder recorder(loop);
   auto pings = txaio::make_batched_timer(loop, 100ms, 2);
   recorder.watch(pings, "ping");
-  for (int i = 0; i < 5; ++i) pings.call_later(250ms, [] {});
+  for (int i = 0; i < 5; ++i) {
+    recorder.name_next(fmt::format("p{}", i));
+    pings.call_later(250ms, [] {});
+  }
   advance_to(loop, 1s);
   recorder.stop();
   const std::string text = recorder.str();
-  EXPECT_NE(text.find("at 0 call_later ping.1 0.2  # ping: bucket 0.2 s\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("call_later ping.2 0.033333333  # ping: bucket 0.2 s, chunk 2 of 3\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("expect 0.266666666 fire ping.3\n"), std::string::npos) << text;
+  EXPECT_EQ(recorder.call_count(), 5u);  // the bucket's loop timers are not calls
+  EXPECT_NE(text.find("batched ping bucket=0.1 chunk=2\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("at 0 call_later p0 0.25 via=ping\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("expect 0.266666666 fire p4\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find("t1"), std::string::npos) << text;
   EXPECT_EQ(txaio::replay::replay_text(text, "b.txs", {}).status, Status::passed);
+}
+
+TEST(Recorder, OpsInsideACallbackAreCausal) {
+  // The program: a cancels b, both due at 1. As an `at 1` op, b would fire first.
+  txaio::sim::Loop loop;
+  txaio::sim::Recorder recorder(loop);
+  recorder.set_namer([](const txaio::Event& e) { return e.due == txaio::nanoseconds(1'000'000'000) ? "one" : ""; });
+  txaio::DelayedCall b;
+  recorder.name_next("a");
+  loop.call_later(1, [&] {
+    b.cancel();
+    loop.call_later(0, [] {});
+  });
+  recorder.name_next("b");
+  b = loop.call_later(1, [] {});
+  advance_to(loop, 2s);
+  recorder.stop();
+  const std::string text = recorder.str();
+  EXPECT_NE(text.find("at 0 call_later a 1\nat 0 call_later b 1\non a cancel b\non a call_later one 0\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("fire b"), std::string::npos) << text;
+  const auto outcome = txaio::replay::replay_text(text, "causal.txs", {});
+  EXPECT_EQ(outcome.status, Status::passed) << outcome.comparison.report << text;
+}
+
+TEST(Recorder, NamesAreMadeValidAndUnique) {
+  txaio::sim::Loop loop;
+  txaio::sim::Recorder recorder(loop);
+  recorder.set_namer([](const txaio::Event&) { return std::string("ping pong"); });
+  loop.call_later(1, [] {});
+  loop.call_later(2, [] {});
+  recorder.stop();
+  const std::string text = recorder.str();
+  EXPECT_NE(text.find("at 0 call_later ping_pong 1\nat 0 call_later ping_pong.2 2\n"), std::string::npos) << text;
+  EXPECT_NO_THROW(txaio::replay::parse_scenario(text, "names.txs"));
 }
 
 TEST(Recorder, ErrorsOutsideTimersBecomeCommentsAndOddMessagesStayReadable) {
   txaio::sim::Loop loop;
   txaio::sim::Recorder recorder(loop);
   auto timer = txaio::make_batched_timer(loop, 1s);
+  recorder.watch(timer, "B");
   timer.call_later(1, [] { throw std::runtime_error(std::string("line one\nline \xff two")); });
   loop.call_later(2, [] { throw std::runtime_error(std::string("caf\xe9\t\"quoted\"")); });
   advance_to(loop, 3s);

@@ -17,7 +17,7 @@ constexpr std::int64_t int64_max = std::numeric_limits<std::int64_t>::max();
 constexpr std::uint64_t max_chunk = 1'000'000'000;
 
 constexpr std::string_view time_expected =
-    "expected decimal seconds with up to 9 decimals (e.g. 5 or 1.25) or a number with unit ms, us or ns "
+    "expected decimal seconds with up to 9 decimals (e.g. 5 or 1.25) or a number with unit s, ms, us or ns "
     "(e.g. 250ms)";
 
 bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
@@ -204,11 +204,12 @@ public:
     scenario_.line_count = line_no;
     index_calls();
     resolve_expect_ids();
+    index_causal_ops();
     return std::move(scenario_);
   }
 
 private:
-  // Sizes the lists from a quick count of the lines that start with 'at' or 'expect' (an
+  // Sizes the lists from a quick count of the lines that start with 'at', 'on' or 'expect' (an
   // upper bound: it does not look past the first word), so that they never reallocate.
   void reserve(std::size_t pos) {
     std::size_t ats = 0, expects = 0;
@@ -217,7 +218,7 @@ private:
     while (p < end) {
       while (p < end && is_space(*p)) ++p;
       const std::size_t rest = static_cast<std::size_t>(end - p);
-      if (rest >= 3 && p[0] == 'a' && p[1] == 't' && is_space(p[2])) {
+      if (rest >= 3 && ((p[0] == 'a' && p[1] == 't') || (p[0] == 'o' && p[1] == 'n')) && is_space(p[2])) {
         ++ats;
       } else if (rest >= 7 && std::string_view(p, 6) == "expect" && is_space(p[6])) {
         ++expects;
@@ -319,6 +320,8 @@ private:
       parse_batched();
     } else if (word == "at") {
       parse_at();
+    } else if (word == "on") {
+      parse_on();
     } else if (word == "run") {
       parse_run();
     } else if (word == "expect") {
@@ -326,7 +329,7 @@ private:
     } else if (word == header_line.substr(0, header_line.find(' '))) {
       fail(d, fmt::format("header repeated on line {}: expected it on line 1 only", line_));
     } else {
-      fail(d, fmt::format("unknown directive {}: expected seed, ties, batched, at, run or expect", show(word)));
+      fail(d, fmt::format("unknown directive {}: expected seed, ties, batched, at, on, run or expect", show(word)));
     }
   }
 
@@ -493,9 +496,7 @@ private:
 
   void parse_at() {
     const Token& d = tokens_[0];
-    if (scenario_.run_ns) {
-      fail(d, fmt::format("'at' after 'run' (line {}): expected every op before the run line", scenario_.run_line));
-    }
+    check_before_run(d, "at");
     const Token& tt = need(1, "time (e.g. 'at 1.5 call_later a 2')");
     const std::int64_t at = parse_time_token(tt, "time");
     if (at < last_at_ns_) {
@@ -503,77 +504,128 @@ private:
                            "decrease",
                            show(tt.raw), format_time(last_at_ns_), last_at_line_));
     }
-    const Token& op = need(2, "op (call_later or cancel)");
     Op o;
     o.at_ns = at;
     o.line = line_;
+    parse_op(o, at);
+    last_at_ns_ = at;
+    last_at_line_ = line_;
+    scenario_.ops.push_back(o);
+  }
+
+  // `on <id> <op> ...`: the op runs inside the callback of call <id>.
+  void parse_on() {
+    check_before_run(tokens_[0], "on");
+    const Token& id = need(1, "id of the call whose callback applies the op (e.g. 'on a cancel b')");
+    const std::uint32_t parent = find_declared(id);
+    Op o;
+    o.on = parent;
+    o.line = line_;
+    const Call& p = scenario_.calls[parent];
+    // Its calls are scheduled when the parent runs: its due time (exact for a plain timer).
+    const std::int64_t at = p.delay_ns > int64_max - p.at_ns ? int64_max : p.at_ns + p.delay_ns;
+    o.at_ns = at;
+    parse_op(o, at);
+    scenario_.causal_ops.push_back(o);
+  }
+
+  void check_before_run(const Token& d, std::string_view directive) const {
+    if (scenario_.run_ns) {
+      fail(d, fmt::format("'{}' after 'run' (line {}): expected every op before the run line", directive,
+                          scenario_.run_line));
+    }
+  }
+
+  // The call named by `id`, declared by an earlier line.
+  std::uint32_t find_declared(const Token& id) {
+    const std::string name = parse_id(id, "call id");
+    index_calls();
+    const auto index = call_index_.find(name, scenario_.calls);
+    if (!index) fail(id, fmt::format("unknown id {}: expected an id declared by an earlier 'call_later'", show(name)));
+    return *index;
+  }
+
+  // The op of an `at` or `on` line, from token 2 on.
+  void parse_op(Op& o, std::int64_t at) {
+    const Token& op = need(2, "op (call_later or cancel)");
     if (op.raw == "call_later") {
-      Call call;
-      const Token& id = need(3, "call id");
-      call.id = parse_id(id, "call id");
-      call.at_ns = at;
-      call.line = line_;
-      call.delay_ns = parse_time_token(need(4, "delay (e.g. 2.5 or 250ms)"), "delay");
-      if (call.delay_ns > int64_max - at) {
-        fail(tokens_[4], fmt::format("due time {} + {} is out of range: expected a due time below {} s",
-                                     format_time(at), tokens_[4].raw, format_time(int64_max)));
-      }
-      bool has_via = false, has_raise = false;
-      for (std::size_t i = 5; i < tokens_.size(); ++i) {
-        const Token& t = tokens_[i];
-        const std::size_t eq = t.raw.find('=');
-        const std::string_view key = eq == std::string_view::npos ? t.raw : t.raw.substr(0, eq);
-        if (eq == std::string_view::npos || (key != "via" && key != "raise")) {
-          fail(t, fmt::format("unexpected {} after the delay: expected via=<batched timer> or raise=<message>",
-                              show(t.raw)));
-        }
-        const Token value{t.raw.substr(eq + 1), t.col + eq + 1, t.quoted};
-        if (key == "via") {
-          if (has_via) fail(t, "duplicate option 'via': expected each option once");
-          has_via = true;
-          const std::string name = parse_id(value, "batched timer name");
-          call.via = scenario_.find_batched(name);
-          if (!call.via) {
-            fail(value, fmt::format("unknown batched timer {}: expected a name declared by an earlier 'batched' "
-                                    "line{}",
-                                    show(name), declared_batched_names()));
-          }
-        } else {
-          if (has_raise) fail(t, "duplicate option 'raise': expected each option once");
-          has_raise = true;
-          std::string message = token_value(value);
-          if (message.empty()) fail(value, "empty raise= message: expected the text the callback throws");
-          call.raise = std::move(message);
-        }
-      }
-      // The id goes into the index a few lines later (see `index_calls`), once its slot is
-      // in the cache.
-      const std::uint64_t h = CallIndex::hash(call.id);
-      call_index_.prefetch_slot(h);
-      if (unindexed_count_ == unindexed_.size()) index_oldest_call();
-      const auto index = static_cast<std::uint32_t>(scenario_.calls.size());
-      unindexed_[(unindexed_head_ + unindexed_count_++) % unindexed_.size()] = UnindexedCall{h, index, id.col};
       o.kind = OpKind::call_later;
-      o.call = index;
-      scenario_.calls.push_back(std::move(call));
+      o.call = parse_call_later(at);
     } else if (op.raw == "cancel") {
-      const Token& id = need(3, "call id to cancel");
-      const std::string name = parse_id(id, "call id");
-      index_calls();
-      const auto index = call_index_.find(name, scenario_.calls);
-      if (!index) {
-        fail(id, fmt::format("unknown id {}: expected an id declared by an earlier 'call_later'", show(name)));
-      }
       o.kind = OpKind::cancel;
-      o.call = *index;
+      o.call = find_declared(need(3, "call id to cancel"));
       expect_end(4, "after the cancelled id");
     } else {
       fail(op, fmt::format("unknown op {}: expected call_later or cancel", show(op.raw)));
     }
     if (first_op_line_ == 0) first_op_line_ = line_;
-    last_at_ns_ = at;
-    last_at_line_ = line_;
-    scenario_.ops.push_back(o);
+  }
+
+  // `call_later <id> <delay> [via=<B>] [raise=<message>]` from token 2; returns the call's index.
+  std::uint32_t parse_call_later(std::int64_t at) {
+    Call call;
+    const Token& id = need(3, "call id");
+    call.id = parse_id(id, "call id");
+    call.at_ns = at;
+    call.line = line_;
+    call.delay_ns = parse_time_token(need(4, "delay (e.g. 2.5 or 250ms)"), "delay");
+    if (call.delay_ns > int64_max - at) {
+      fail(tokens_[4], fmt::format("due time {} + {} is out of range: expected a due time below {} s",
+                                   format_time(at), tokens_[4].raw, format_time(int64_max)));
+    }
+    parse_call_options(call);
+    // The id goes into the index a few lines later (see `index_calls`), once its slot is
+    // in the cache.
+    const std::uint64_t h = CallIndex::hash(call.id);
+    call_index_.prefetch_slot(h);
+    if (unindexed_count_ == unindexed_.size()) index_oldest_call();
+    const auto index = static_cast<std::uint32_t>(scenario_.calls.size());
+    unindexed_[(unindexed_head_ + unindexed_count_++) % unindexed_.size()] = UnindexedCall{h, index, id.col};
+    scenario_.calls.push_back(std::move(call));
+    return index;
+  }
+
+  void parse_call_options(Call& call) {
+    bool has_via = false, has_raise = false;
+    for (std::size_t i = 5; i < tokens_.size(); ++i) {
+      const Token& t = tokens_[i];
+      const std::size_t eq = t.raw.find('=');
+      const std::string_view key = eq == std::string_view::npos ? t.raw : t.raw.substr(0, eq);
+      if (eq == std::string_view::npos || (key != "via" && key != "raise")) {
+        fail(t, fmt::format("unexpected {} after the delay: expected via=<batched timer> or raise=<message>",
+                            show(t.raw)));
+      }
+      const Token value{t.raw.substr(eq + 1), t.col + eq + 1, t.quoted};
+      if (key == "via") {
+        if (has_via) fail(t, "duplicate option 'via': expected each option once");
+        has_via = true;
+        const std::string name = parse_id(value, "batched timer name");
+        call.via = scenario_.find_batched(name);
+        if (!call.via) {
+          fail(value, fmt::format("unknown batched timer {}: expected a name declared by an earlier 'batched' "
+                                  "line{}",
+                                  show(name), declared_batched_names()));
+        }
+      } else {
+        if (has_raise) fail(t, "duplicate option 'raise': expected each option once");
+        has_raise = true;
+        std::string message = token_value(value);
+        if (message.empty()) fail(value, "empty raise= message: expected the text the callback throws");
+        call.raise = std::move(message);
+      }
+    }
+  }
+
+  // Groups the causal ops by the call that applies them (file order within a call).
+  void index_causal_ops() {
+    std::vector<Op>& causal = scenario_.causal_ops;
+    if (causal.empty()) return;
+    std::stable_sort(causal.begin(), causal.end(), [](const Op& a, const Op& b) { return *a.on < *b.on; });
+    for (std::size_t i = causal.size(); i-- > 0;) {
+      Call& parent = scenario_.calls[*causal[i].on];
+      parent.causal_begin = static_cast<std::uint32_t>(i);
+      if (parent.causal_end == 0) parent.causal_end = static_cast<std::uint32_t>(i + 1);
+    }
   }
 
   std::string declared_batched_names() const {
@@ -773,15 +825,6 @@ std::string quote(std::string_view text) {
 
 }  // namespace
 
-std::string_view to_string(Ties ties) noexcept {
-  switch (ties) {
-    case Ties::fifo: return "fifo";
-    case Ties::lifo: return "lifo";
-    case Ties::random: return "random";
-  }
-  return "?";
-}
-
 std::optional<Ties> parse_ties(std::string_view text) noexcept {
   if (text == "fifo") return Ties::fifo;
   if (text == "lifo") return Ties::lifo;
@@ -848,7 +891,11 @@ std::optional<std::int64_t> parse_time(std::string_view text, std::string* why) 
   } else if (s.ends_with("ns")) {
     scale = 1, max_decimals = 0, unit = "ns";
   }
-  if (unit != "s") s.remove_suffix(2);
+  if (unit != "s") {
+    s.remove_suffix(2);
+  } else if (s.ends_with('s')) {
+    s.remove_suffix(1);
+  }
   if (s.empty()) return bad(std::string(time_expected));
   const std::size_t dot = s.find('.');
   const std::string_view whole = s.substr(0, dot);
