@@ -238,15 +238,16 @@ void Recorder::add_op(LineKind kind, const txaio::Event& e, std::uint32_t index)
     last_op_ns_ = std::max(last_op_ns_, t);
     t = last_op_ns_;
   }
-  lines_.push_back(Line{kind, t, index, parent, {}});
+  lines_.push_back(Line{kind, t, index, parent, {}, fires_});
 }
 
 void Recorder::on_fire(const txaio::Event& e) {
+  ++fires_;
   const std::optional<std::uint32_t> index = find(e);
   running_.push_back(index.value_or(none));
   running_lines_.push_back(index ? lines_.size() : no_line);
   if (index) {
-    lines_.push_back(Line{LineKind::fire, rel(e.time), *index, none, {}});
+    lines_.push_back(Line{LineKind::fire, rel(e.time), *index, none, {}, fires_});
   } else if (e.source == EventSource::loop && !loop_ids_.contains(e.id)) {
     comment(rel(e.time), "a call scheduled before recording started ran");
   }
@@ -273,7 +274,7 @@ void Recorder::on_error(const txaio::Event& e) {
 }
 
 void Recorder::comment(std::int64_t t, std::string text) {
-  lines_.push_back(Line{LineKind::comment, t, none, none, fmt::format("{}: {}", format_time(t), text)});
+  lines_.push_back(Line{LineKind::comment, t, none, none, fmt::format("{}: {}", format_time(t), text), fires_});
 }
 
 // Each written call's id: its name, made valid and unique, or t<n>.
@@ -313,12 +314,17 @@ void Recorder::write(std::ostream& out) const {
   const std::int64_t end = end_ns_ >= 0 ? end_ns_ : rel(loop_->now());
   const std::vector<std::string> names = final_names();
   write_header(out);
+  const Line* previous = nullptr;  // the last `at` / `and` op written
   for (const Line& line : lines_) {
     if ((line.kind != LineKind::call_later && line.kind != LineKind::cancel) || calls_[line.call].internal) continue;
-    if (line.parent == none || calls_[line.parent].internal) {
-      out << "at " << format_time(line.time_ns);
-    } else {
+    if (line.parent != none && !calls_[line.parent].internal) {
       out << "on " << names[line.parent];
+    } else if (previous != nullptr && previous->time_ns == line.time_ns && previous->fires == line.fires) {
+      out << "and";  // no callback ran since the previous op: no advance between them
+      previous = &line;
+    } else {
+      out << "at " << format_time(line.time_ns);
+      previous = &line;
     }
     const Call& c = calls_[line.call];
     if (line.kind == LineKind::cancel) {

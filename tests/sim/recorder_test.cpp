@@ -54,8 +54,8 @@ TEST(Recorder, WritesTheScenarioFormat) {
             "# 4 calls; times in seconds from the start of the recording.\n"
             "# The expect lines are what really happened; replaying shows where the model differs.\n"
             "at 0 call_later t1 1.5\n"
-            "at 0 call_later t2 3\n"
-            "at 0 call_later t3 0.5\n"
+            "and call_later t2 3\n"
+            "and call_later t3 0.5\n"
             "on t3 call_later t4 0.25 raise=\"bad # thing\"\n"
             "at 0.6 cancel t2\n"
             "run 2\n"
@@ -128,7 +128,7 @@ TEST(Recorder, WatchedBatchedTimersAreDeclaredAndTheirCallsRecordedOneByOne) {
   const std::string text = recorder.str();
   EXPECT_EQ(recorder.call_count(), 5u);  // the bucket's loop timers are not calls
   EXPECT_NE(text.find("batched ping bucket=0.1 chunk=2\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("at 0 call_later p0 0.25 via=ping\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("at 0 call_later p0 0.25 via=ping\nand call_later p1 0.25 via=ping\n"), std::string::npos) << text;
   EXPECT_NE(text.find("expect 0.266666666 fire p4\n"), std::string::npos) << text;
   EXPECT_EQ(text.find("t1"), std::string::npos) << text;
   EXPECT_EQ(txaio::replay::replay_text(text, "b.txs", {}).status, Status::passed);
@@ -150,7 +150,7 @@ TEST(Recorder, OpsInsideACallbackAreCausal) {
   advance_to(loop, 2s);
   recorder.stop();
   const std::string text = recorder.str();
-  EXPECT_NE(text.find("at 0 call_later a 1\nat 0 call_later b 1\non a cancel b\non a call_later one 0\n"),
+  EXPECT_NE(text.find("at 0 call_later a 1\nand call_later b 1\non a cancel b\non a call_later one 0\n"),
             std::string::npos)
       << text;
   EXPECT_EQ(text.find("fire b"), std::string::npos) << text;
@@ -166,7 +166,7 @@ TEST(Recorder, NamesAreMadeValidAndUnique) {
   loop.call_later(2, [] {});
   recorder.stop();
   const std::string text = recorder.str();
-  EXPECT_NE(text.find("at 0 call_later ping_pong 1\nat 0 call_later ping_pong.2 2\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("at 0 call_later ping_pong 1\nand call_later ping_pong.2 2\n"), std::string::npos) << text;
   EXPECT_NO_THROW(txaio::replay::parse_scenario(text, "names.txs"));
 }
 

@@ -81,6 +81,8 @@ inline const std::vector<MalformedCase>& malformed_cases() {
       {"run_twice", std::string("txaio-scenario 1\nrun 1\nrun 2\n", 29), 3, 1, "duplicate 'run'"},
       {"run_before_last_op", std::string("txaio-scenario 1\nat 5 call_later a 1\nrun 2\n", 43), 3, 5, "run time '2' is before the last 'at' time 5"},
       {"at_after_run", std::string("txaio-scenario 1\nrun 2\nat 3 call_later a 1\n", 43), 3, 1, "'at' after 'run' (line 2)"},
+      {"and_without_at", std::string("txaio-scenario 1\nand call_later a 1\n", 36), 2, 1, "'and' without an earlier 'at' line"},
+      {"and_unknown_op", std::string("txaio-scenario 1\nat 0 call_later a 1\nand fire a\n", 48), 3, 5, "unknown op 'fire'"},
       {"on_unknown_parent", std::string("txaio-scenario 1\non a cancel b\n", 31), 2, 4, "unknown id 'a'"},
       {"on_parent_declared_later", std::string("txaio-scenario 1\non a call_later b 1\nat 0 call_later a 1\n", 56), 2, 4, "unknown id 'a'"},
       {"on_unknown_target", std::string("txaio-scenario 1\nat 0 call_later a 1\non a cancel b\n", 51), 3, 13, "unknown id 'b'"},

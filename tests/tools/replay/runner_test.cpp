@@ -42,6 +42,13 @@ TEST(RunnerCausal, ACallbackCancellingACallDueAtTheSameInstantStopsIt) {
   EXPECT_EQ(run_text("at 0 call_later a 1\nat 0 call_later b 1\non a cancel b\n"), (Lines{"1 fire a"}));
 }
 
+TEST(RunnerCausal, AndAppliesTheNextOpWithoutAdvancing) {
+  // `at` runs everything due at its time first: a (due now) fires before b is scheduled.
+  EXPECT_EQ(run_text("ties lifo\nat 0 call_later a 0\nat 0 call_later b 0\n"), (Lines{"0 fire a", "0 fire b"}));
+  // `and` schedules b right after a: both are due at once, and lifo runs b first.
+  EXPECT_EQ(run_text("ties lifo\nat 0 call_later a 0\nand call_later b 0\n"), (Lines{"0 fire b", "0 fire a"}));
+}
+
 TEST(RunnerCausal, OpsRunInsideTheCallbackBeforeItsRaiseAndNest) {
   EXPECT_EQ(run_text("at 0 call_later a 1 raise=boom\non a call_later b 0\non b call_later c 2.5s\non c cancel a\n", true),
             (Lines{"0 schedule a 1", "1 error a boom", "1 schedule b 1", "1 fire b", "1 schedule c 3.5", "3.5 fire c"}));

@@ -99,7 +99,7 @@ private:
   void run_ops() {
     std::size_t done = 0;
     for (const Op& op : scenario_.ops) {
-      advance_to(op.at_ns);
+      if (!op.chained) advance_to(op.at_ns);
       apply(op);
       if (options_.progress && (++done & 4095u) == 0) options_.progress(done);
     }

@@ -322,6 +322,8 @@ private:
       parse_at();
     } else if (word == "on") {
       parse_on();
+    } else if (word == "and") {
+      parse_and();
     } else if (word == "run") {
       parse_run();
     } else if (word == "expect") {
@@ -329,7 +331,7 @@ private:
     } else if (word == header_line.substr(0, header_line.find(' '))) {
       fail(d, fmt::format("header repeated on line {}: expected it on line 1 only", line_));
     } else {
-      fail(d, fmt::format("unknown directive {}: expected seed, ties, batched, at, on, run or expect", show(word)));
+      fail(d, fmt::format("unknown directive {}: expected seed, ties, batched, at, and, on, run or expect", show(word)));
     }
   }
 
@@ -509,6 +511,22 @@ private:
     o.line = line_;
     parse_op(o, at);
     last_at_ns_ = at;
+    last_at_line_ = line_;
+    scenario_.ops.push_back(o);
+  }
+
+  // `and <op> ...`: at the previous `at` line's time, right after its op (no advance between).
+  void parse_and() {
+    const Token& d = tokens_[0];
+    check_before_run(d, "and");
+    if (last_at_line_ == 0) fail(d, "'and' without an earlier 'at' line: expected 'at <time> <op>' first");
+    // `and` has no time token: its op starts at token 1, where `at`'s starts at token 2.
+    tokens_.insert(tokens_.begin() + 1, Token{d.raw, d.col, false});
+    Op o;
+    o.at_ns = last_at_ns_;
+    o.line = line_;
+    o.chained = true;
+    parse_op(o, last_at_ns_);
     last_at_line_ = line_;
     scenario_.ops.push_back(o);
   }

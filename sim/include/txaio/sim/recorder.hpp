@@ -12,7 +12,9 @@
 ///
 /// What is written (docs/recording.md):
 /// - every `call_later` as `at <t> call_later <id> <delay>` (a watched batched timer's with
-///   `via=<name>`), every cancel of a pending call as `at <t> cancel <id>`;
+///   `via=<name>`), every cancel of a pending call as `at <t> cancel <id>`; an op made at the
+///   instant of the previous one with no callback run in between as `and <op>` (replayed
+///   without advancing the loop between the two);
 /// - an op made inside a recorded call's callback as `on <parent> <op>`: it is replayed inside
 ///   that callback, at the same point of the instant (not after everything due then);
 /// - what happened, as the expectations: `expect <t> fire <id>`, or `expect <t> error <id>
@@ -105,6 +107,7 @@ private:
     std::uint32_t call;
     std::uint32_t parent;  // the call whose callback made the op; none: an `at` op
     std::string text;      // error message or comment
+    std::uint64_t fires;   // callbacks started before it (ops with none between are `and` ops)
   };
 
   std::int64_t rel(nanoseconds t) const noexcept;
@@ -125,6 +128,7 @@ private:
   std::int64_t end_ns_ = -1;
   std::int64_t last_op_ns_ = 0;
   bool recording_ = true;
+  std::uint64_t fires_ = 0;  // fire events seen
   std::string next_name_;
   Namer namer_;
   std::vector<Batched> batched_;

@@ -123,12 +123,15 @@ struct Call {
 
 enum class OpKind : std::uint8_t { call_later, cancel };
 
-/// One `at` line (in file order, which is time order), or one `on` line.
+/// One `at` or `and` line (in file order, which is time order), or one `on` line.
 struct Op {
   /// The `at` time; for an `on` op, the estimate of `Call::at_ns`.
   std::int64_t at_ns = 0;
   OpKind kind = OpKind::call_later;
   std::uint32_t call = 0;  ///< index into `Scenario::calls`
+  /// For `and <op>`: applied right after the previous op, at its time, without advancing the
+  /// loop in between (an `at` op first runs everything due at or before its time).
+  bool chained = false;
   /// For `on <parent> ...`: the parent's index into `Scenario::calls`; the op is applied
   /// inside the parent's callback, before it returns (or throws its `raise=`).
   std::optional<std::uint32_t> on;
@@ -148,7 +151,7 @@ struct Scenario {
   std::optional<Ties> ties;
   std::vector<BatchedDecl> batched;
   std::vector<Call> calls;
-  std::vector<Op> ops;  ///< the `at` lines
+  std::vector<Op> ops;  ///< the `at` and `and` lines
   /// The `on` lines, grouped by parent call (see `Call::causal_begin`), in file order per parent.
   std::vector<Op> causal_ops;
   std::optional<std::int64_t> run_ns;  ///< `run <t>`; nullopt: until idle
