@@ -65,6 +65,7 @@ Outcome replay_scenario(Scenario scenario, const ReplayOptions& options) {
   out.run = run_scenario(scenario, options.run);
   out.hash = event_hash(out.run.events);
   out.compared = compared_events(out.run.events, out.trace);
+  order_unordered(scenario, out.compared, options.tolerance_ns);
   out.comparison = compare(scenario, out.compared, options.tolerance_ns);
   if (out.run.failure) {
     out.status = Status::run_error;

@@ -671,6 +671,11 @@ private:
   void parse_expect() {
     Expect e;
     e.line = line_;
+    if (tokens_.size() > 1 && tokens_[1].raw == "any" && !tokens_[1].quoted) {
+      // `expect any <event>`: one of a set at one instant, in any order.
+      e.unordered = true;
+      tokens_.erase(tokens_.begin() + 1);
+    }
     const Token& tt = need(1, "time (e.g. 'expect 5.1 fire a')");
     e.event.time_ns = parse_time_token(tt, "time");
     const Token& kt = need(2, "event kind (fire or error)");

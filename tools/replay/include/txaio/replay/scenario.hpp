@@ -139,9 +139,12 @@ struct Op {
 };
 
 /// One `expect` line.
+/// One `expect` line. Consecutive `expect any <t> ...` lines with the same time form a set:
+/// the observed events at their places may come in any order.
 struct Expect {
   Event event;
   std::size_t line = 0;
+  bool unordered = false;
 };
 
 /// A parsed scenario file.
