@@ -81,7 +81,8 @@ TEST(HtmlReport, OneTimelinePerRunScenarioWithRowsAndMismatchMarks) {
   EXPECT_NE(html.find(">ops</text>"), std::string::npos);
   EXPECT_NE(html.find(">expected</text>"), std::string::npos);
   // Buckets, chunks (B's loop timers), fires, errors, ops.
-  EXPECT_NE(html.find("<title>bucket [2 s, 3 s): 3 calls</title>"), std::string::npos);
+  // c was cancelled at 1.2: when the bucket fired it held d and f.
+  EXPECT_NE(html.find("<title>bucket [2 s, 3 s): 2 calls</title>"), std::string::npos);
   EXPECT_NE(html.find("2 bucket_fire B 1/1 (a loop timer of the batched timer ran)"), std::string::npos);
   EXPECT_NE(html.find("<title>2 error f bang</title>"), std::string::npos);
   EXPECT_NE(html.find("<title>line 8: at 1.2 cancel c</title>"), std::string::npos);
@@ -206,6 +207,45 @@ TEST(HtmlReportBrowser, RendersInHeadlessChromium) {
   EXPECT_GT(pixels_near(image, 0xd6, 0x45, 0x41), 30u) << "errors";
   EXPECT_GT(pixels_near(image, 0xf3, 0x9c, 0x12), 100u) << "mismatch marks";
 #endif
+}
+
+
+// The buckets are drawn where the run saw them fire: a never_early call due at 2.3 runs in
+// the bucket [3, 4), not in [2, 3) where the 'down' rule would put it.
+TEST(HtmlReport, NeverEarlyBucketsAreDrawnWhereTheyFired) {
+  const std::string text =
+      "txaio-scenario 1\nbatched L bucket=1 never_early=1\nbatched E bucket=1\nat 0 call_later late 2.3 via=L\n"
+      "at 0 call_later early 2.3 via=E\nat 0 call_later on_grid 2 via=L\nexpect 2 fire early\nexpect 2 fire on_grid\n"
+      "expect 3 fire late\n";
+  const std::vector<Outcome> outcomes{replay_text(text, "never_early.txs", {})};
+  ASSERT_EQ(outcomes[0].status, Status::passed) << outcomes[0].comparison.report;
+  std::ostringstream out;
+  write_html_report(out, outcomes);
+  const std::string html = out.str();
+  // The bucket's rectangle, by its title; and the x range it covers.
+  auto bucket_x = [&](const std::string& title) {
+    const std::size_t t = html.find("<title>" + title + "</title>");
+    EXPECT_NE(t, std::string::npos) << title;
+    const std::size_t rect = html.rfind("<rect x=\"", t);
+    const double x = std::stod(html.substr(rect + 9));
+    const std::size_t w = html.find("width=\"", rect);
+    return std::pair<double, double>{x, x + std::stod(html.substr(w + 7))};
+  };
+  auto fire_x = [&](const std::string& event) {
+    const std::size_t t = html.find("<title>" + event + "</title>");
+    EXPECT_NE(t, std::string::npos) << event;
+    return std::stod(html.substr(html.find("cx=\"", t) + 4));
+  };
+  const auto late_bucket = bucket_x("bucket [3 s, 4 s): 1 calls");
+  const auto grid_bucket = bucket_x("bucket [2 s, 3 s): 1 calls");
+  EXPECT_EQ(count(html, "bucket [2 s, 3 s): 2 calls"), 0u);  // the 'down' rule's picture
+  const double late = fire_x("3 fire late");
+  const double on_grid = fire_x("2 fire on_grid");
+  EXPECT_GE(late, late_bucket.first);
+  EXPECT_LT(late, late_bucket.second);
+  EXPECT_GE(on_grid, grid_bucket.first);
+  EXPECT_LT(on_grid, grid_bucket.second);
+  EXPECT_LT(grid_bucket.second, late_bucket.first + 0.2);
 }
 
 }  // namespace

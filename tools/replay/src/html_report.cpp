@@ -233,11 +233,6 @@ private:
   std::size_t max_markers_;
 };
 
-std::int64_t bucket_key(std::int64_t due_ns, std::int64_t bucket_ns) {
-  const std::int64_t ms = due_ns - due_ns % 1'000'000;
-  return ms - ms % bucket_ns;
-}
-
 void write_scenario(std::string& s, const Outcome& o, std::size_t index, const ReportOptions& options) {
   auto out = std::back_inserter(s);
   fmt::format_to(out, R"(<section class="scenario" id="s{}"><h2>{}</h2><span class="badge {}">{}</span>)", index,
@@ -292,18 +287,16 @@ void write_scenario(std::string& s, const Outcome& o, std::size_t index, const R
                                        fmt::format("line {}: at {} cancel {}", op.line, format_time(op.at_ns), c.id), false, false});
     }
   }
-  // Buckets as the design computes them, with their call counts.
-  for (std::size_t b = 0; b < sc.batched.size(); ++b) {
-    std::map<std::int64_t, std::size_t> counts;
-    for (const Call& c : sc.calls) {
-      if (c.via && *c.via == b) counts[bucket_key(c.at_ns + c.delay_ns, sc.batched[b].bucket_ns)]++;
-    }
-    if (counts.size() > 5000) continue;
-    for (const auto& [key, n] : counts) {
-      rows[1 + b].spans.emplace_back(key, key + sc.batched[b].bucket_ns);
-      rows[1 + b].span_counts.push_back(n);
-      t_end = std::max(t_end, key + sc.batched[b].bucket_ns);
-    }
+  // Buckets where the run saw them fire, with the calls they held then.
+  std::vector<std::size_t> drawn(sc.batched.size(), 0);
+  for (const BucketActivity& a : o.run.buckets) {
+    if (a.event.kind != BatchEventKind::fire || a.event.chunk != 0 || a.batched >= sc.batched.size()) continue;
+    if (++drawn[a.batched] > 5000) continue;
+    const std::int64_t key = a.event.key.count();
+    const std::int64_t end = key + sc.batched[a.batched].bucket_ns;
+    rows[1 + a.batched].spans.emplace_back(key, end);
+    rows[1 + a.batched].span_counts.push_back(a.event.calls);
+    t_end = std::max(t_end, end);
   }
   // Observed events.
   std::vector<std::pair<std::int64_t, std::string>> lines;
