@@ -183,7 +183,9 @@ public:
     ++bucket.live;
     ++pending_;
     if (loop_->observed()) {
-      notify_call(EventKind::schedule, bucket, index, saturating_add(nanoseconds(now), delay));
+      // At the `now` the key was computed from (a real clock moves meanwhile).
+      notify_loop(Event{EventKind::schedule, nanoseconds(now), saturating_add(nanoseconds(now), delay),
+                        call_event_id(bucket, index), {}});
     }
     if (opened) {
       // The call first, then the loop timer its bucket opened.

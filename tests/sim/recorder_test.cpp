@@ -7,7 +7,9 @@
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -216,6 +218,53 @@ TEST(Recorder, AsioLoopRecordingParsesAndReplaysInOrder) {
   options.tolerance_ns = 60'000'000'000;
   const auto outcome = txaio::replay::replay_text(text, "asio.txs", options);
   EXPECT_EQ(outcome.status, Status::passed) << outcome.comparison.report << text;
+}
+
+
+// A real AsioLoop run differs on replay only by its lateness: with a tolerance of the worst
+// lateness measured (real fire time minus model fire time), it passes, and the recording
+// keeps who cancelled and scheduled what (`on` lines).
+TEST(Recorder, AsioLoopRecordingKeepsItsCausalStructureAndDiffersOnlyByLateness) {
+  boost::asio::io_context io;
+  txaio::AsioLoop loop(io);
+  txaio::sim::Recorder recorder(loop, "asio causal");
+  auto batched = txaio::make_batched_timer(loop, 5ms, 1);
+  recorder.watch(batched, "B");
+  txaio::DelayedCall b;
+  recorder.name_next("a");
+  loop.call_later(10ms, [&] {
+    b.cancel();
+    recorder.name_next("c");
+    loop.call_later(20ms, [&] {
+      recorder.name_next("d");
+      batched.call_later(20ms, [] {});
+    });
+  });
+  recorder.name_next("b");
+  b = loop.call_later(15ms, [] {});
+  recorder.name_next("e");
+  loop.call_later(120ms, [] {});
+  io.run();
+  recorder.stop();
+  const std::string text = recorder.str();
+  EXPECT_NE(text.find("on a cancel b\non a call_later c 0.02\non c call_later d 0.02 via=B\n"), std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("fire b"), std::string::npos) << text;
+
+  const auto exact = txaio::replay::replay_text(text, "asio.txs", {});
+  ASSERT_TRUE(exact.scenario) << exact.message;
+  std::map<std::string, std::int64_t> model;
+  for (const auto& e : exact.compared) model.emplace(e.id, e.time_ns);
+  std::int64_t worst = 0;
+  for (const auto& x : exact.scenario->expects) {
+    ASSERT_TRUE(model.contains(x.event.id)) << x.event.id << " ran in production but not in the model\n" << text;
+    worst = std::max(worst, x.event.time_ns - model[x.event.id]);
+  }
+  txaio::replay::ReplayOptions options;
+  options.tolerance_ns = worst;
+  const auto outcome = txaio::replay::replay_text(text, "asio.txs", options);
+  EXPECT_EQ(outcome.status, Status::passed) << outcome.comparison.report << text;
+  EXPECT_EQ(outcome.compared.size(), 4u);  // a, c, d, e
 }
 
 }  // namespace
