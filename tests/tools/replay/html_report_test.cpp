@@ -43,15 +43,15 @@ const std::string failing =
 
 const std::string passing = "txaio-scenario 1\nat 0 call_later x 1\nat 0.5 call_later y 1\nexpect 1 fire x\nexpect 1.5 fire y\n";
 
-std::vector<Outcome> sample_outcomes() {
-  std::vector<Outcome> out;
+std::vector<Verdict> sample_outcomes() {
+  std::vector<Verdict> out;
   out.push_back(replay_text(failing, "scenarios/<odd> & failing.txs", {}));
   out.push_back(replay_text(passing, "scenarios/passing.txs", {}));
   out.push_back(replay_text("txaio-scenario 1\nat 0 frobnicate\n", "scenarios/broken.txs", {}));
   return out;
 }
 
-std::string render(const std::vector<Outcome>& outcomes) {
+std::string render(const std::vector<Verdict>& outcomes) {
   std::ostringstream out;
   write_html_report(out, outcomes, ReportOptions{"txaio-replay scenarios/"});
   return out.str();
@@ -98,7 +98,7 @@ TEST(HtmlReport, OneTimelinePerRunScenarioWithRowsAndMismatchMarks) {
 }
 
 TEST(HtmlReport, PassingScenarioHasNoMismatchMarks) {
-  std::vector<Outcome> one;
+  std::vector<Verdict> one;
   one.push_back(replay_text(passing, "p.txs", {}));
   const std::string html = render(one);
   EXPECT_EQ(html.find("stroke=\"#f39c12\""), std::string::npos);
@@ -109,7 +109,7 @@ TEST(HtmlReport, PassingScenarioHasNoMismatchMarks) {
 TEST(HtmlReport, LargeRowsBecomeDensities) {
   std::string text = "txaio-scenario 1\n";
   for (int i = 0; i < 5000; ++i) text += "at 0 call_later t" + std::to_string(i) + " " + std::to_string(i) + "ms\n";
-  std::vector<Outcome> one;
+  std::vector<Verdict> one;
   one.push_back(replay_text(text, "big.txs", {}));
   const std::string html = render(one);
   EXPECT_NE(html.find("density of 5000 events"), std::string::npos);
@@ -217,7 +217,7 @@ TEST(HtmlReport, NeverEarlyBucketsAreDrawnWhereTheyFired) {
       "txaio-scenario 1\nbatched L bucket=1 never_early=1\nbatched E bucket=1\nat 0 call_later late 2.3 via=L\n"
       "at 0 call_later early 2.3 via=E\nat 0 call_later on_grid 2 via=L\nexpect 2 fire early\nexpect 2 fire on_grid\n"
       "expect 3 fire late\n";
-  const std::vector<Outcome> outcomes{replay_text(text, "never_early.txs", {})};
+  const std::vector<Verdict> outcomes{replay_text(text, "never_early.txs", {})};
   ASSERT_EQ(outcomes[0].status, Status::passed) << outcomes[0].comparison.report;
   std::ostringstream out;
   write_html_report(out, outcomes);

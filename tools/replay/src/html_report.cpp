@@ -233,7 +233,7 @@ private:
   std::size_t max_markers_;
 };
 
-void write_scenario(std::string& s, const Outcome& o, std::size_t index, const ReportOptions& options) {
+void write_scenario(std::string& s, const Verdict& o, std::size_t index, const ReportOptions& options) {
   auto out = std::back_inserter(s);
   fmt::format_to(out, R"(<section class="scenario" id="s{}"><h2>{}</h2><span class="badge {}">{}</span>)", index,
                  html_escape(o.name), css_class(o.status), to_string(o.status));
@@ -412,9 +412,9 @@ std::string html_escape(std::string_view text) {
   return out;
 }
 
-void write_html_report(std::ostream& os, std::span<const Outcome> outcomes, const ReportOptions& options) {
+void write_html_report(std::ostream& os, std::span<const Verdict> outcomes, const ReportOptions& options) {
   std::map<Status, std::size_t> counts;
-  for (const Outcome& o : outcomes) counts[o.status]++;
+  for (const Verdict& o : outcomes) counts[o.status]++;
   std::string s;
   auto out = std::back_inserter(s);
   s += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>txaio-replay report</title>\n<style>";
@@ -431,7 +431,7 @@ void write_html_report(std::ostream& os, std::span<const Outcome> outcomes, cons
        R"(<span style="color:#95a5a6">○ expected</span><span style="color:#f39c12">◯ ┆ mismatch</span></div>)";
   s += "\n<table class=\"index\"><tr><th>scenario</th><th>status</th><th>events</th><th>seed</th><th>ties</th><th>seconds</th></tr>\n";
   for (std::size_t i = 0; i < outcomes.size(); ++i) {
-    const Outcome& o = outcomes[i];
+    const Verdict& o = outcomes[i];
     fmt::format_to(out, R"(<tr><td><a href="#s{}">{}</a></td><td><span class="badge {}">{}</span></td>)", i,
                    html_escape(o.name), css_class(o.status), to_string(o.status));
     if (o.scenario) {

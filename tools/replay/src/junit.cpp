@@ -19,7 +19,7 @@ std::pair<std::string, std::string> split_name(std::string_view path) {
   return {dir.empty() ? std::string("scenarios") : dir, std::string(path.substr(slash + 1))};
 }
 
-std::string failure_text(const Outcome& o) {
+std::string failure_text(const Verdict& o) {
   std::string text = o.message;
   if (!o.comparison.report.empty()) {
     if (!text.empty()) text += '\n';
@@ -57,9 +57,9 @@ std::string xml_escape(std::string_view text) {
   return out;
 }
 
-void write_junit(std::ostream& out, std::span<const Outcome> outcomes, double total_seconds) {
+void write_junit(std::ostream& out, std::span<const Verdict> outcomes, double total_seconds) {
   std::size_t failures = 0, errors = 0, skipped = 0;
-  for (const Outcome& o : outcomes) {
+  for (const Verdict& o : outcomes) {
     switch (o.status) {
       case Status::failed:
       case Status::nondeterministic: ++failures; break;
@@ -74,7 +74,7 @@ void write_junit(std::ostream& out, std::span<const Outcome> outcomes, double to
              outcomes.size(), failures, errors, skipped, total_seconds);
   fmt::print(out, "  <testsuite name=\"txaio-replay\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{:.6f}\">\n",
              outcomes.size(), failures, errors, skipped, total_seconds);
-  for (const Outcome& o : outcomes) {
+  for (const Verdict& o : outcomes) {
     const auto [classname, name] = split_name(o.name);
     fmt::print(out, "    <testcase classname=\"{}\" name=\"{}\" file=\"{}\" time=\"{:.6f}\"",
                xml_escape(classname), xml_escape(name), xml_escape(o.name), o.seconds);

@@ -17,6 +17,6 @@ std::string xml_escape(std::string_view text);
 /// failed or nondeterministic one has a `<failure>` with the diff, a parse or run error an
 /// `<error>`, and a scenario not run a `<skipped>`. Deterministic output (no timestamps);
 /// `time` attributes are the measured seconds.
-void write_junit(std::ostream& out, std::span<const Outcome> outcomes, double total_seconds);
+void write_junit(std::ostream& out, std::span<const Verdict> outcomes, double total_seconds);
 
 }  // namespace txaio::replay
