@@ -22,6 +22,47 @@ public:
 
 constexpr std::uint32_t no_call = 0xffffffffu;
 
+// Event key -> call index: open addressing, linear probing, Fibonacci hashing, sized once for
+// every call of the scenario (one entry per call, never erased), so that observing a
+// million-call run allocates nothing per call (replay_parse_run in tools/bench/replay_bench.cpp).
+class CallIds {
+public:
+  explicit CallIds(std::size_t calls) {
+    std::size_t capacity = 16;
+    while (capacity < 2 * calls) capacity *= 2;
+    entries_.assign(capacity, Entry{0, no_call});
+    mask_ = capacity - 1;
+    for (std::size_t c = capacity; c > 1; c >>= 1) --shift_;
+  }
+
+  /// Precondition: `key` (non-zero) is absent and fewer than `calls` keys were added.
+  void add(std::uint64_t key, std::uint32_t index) noexcept {
+    std::size_t i = home(key);
+    while (entries_[i].key != 0) i = (i + 1) & mask_;
+    entries_[i] = Entry{key, index};
+  }
+
+  std::uint32_t find(std::uint64_t key) const noexcept {
+    for (std::size_t i = home(key);; i = (i + 1) & mask_) {
+      if (entries_[i].key == key) return entries_[i].index;
+      if (entries_[i].key == 0) return no_call;
+    }
+  }
+
+private:
+  struct Entry {
+    std::uint64_t key;
+    std::uint32_t index;
+  };
+  std::size_t home(std::uint64_t key) const noexcept {
+    return static_cast<std::size_t>((key * 0x9e3779b97f4a7c15ULL) >> shift_);
+  }
+
+  std::vector<Entry> entries_;
+  std::size_t mask_ = 0;
+  unsigned shift_ = 64;
+};
+
 // Runs a scenario's program on a sim::Loop and records what the loop's observer interface
 // reports: the same events, through the same interface, as `sim::Recorder` sees.
 class Runner final : public txaio::Observer {
@@ -32,9 +73,9 @@ public:
         loop_(sim::Options{options.seed.value_or(scenario.seed.value_or(0)),
                            options.ties.value_or(scenario.ties.value_or(Ties::fifo)), Dispatch::scheduled,
                            options.max_events}),
-        handles_(scenario.calls.size()) {
+        handles_(scenario.calls.size()),
+        ids_(scenario.calls.size()) {
     batched_.reserve(scenario.batched.size());
-    batched_ids_.resize(scenario.batched.size());
     for (std::uint32_t b = 0; b < scenario.batched.size(); ++b) {
       const BatchedDecl& d = scenario.batched[b];
       batched_.push_back(make_batched_timer(loop_, nanoseconds(d.bucket_ns), static_cast<std::int64_t>(d.chunk),
@@ -43,7 +84,6 @@ public:
       batched_index_.emplace(batched_.back().id(), b);
     }
     if (!batched_.empty()) batched_handles_.resize(scenario.calls.size());
-    ids_.reserve(scenario.calls.size());
     // Each call is scheduled once and then fires, fails or is cancelled at most once; only
     // the batched timers' trace events can take the list past this.
     events_.reserve(2 * scenario.calls.size());
@@ -118,12 +158,11 @@ private:
     const bool mine = e.source == (scheduling_via_ ? EventSource::batched_call : EventSource::loop);
     if (e.kind == txaio::EventKind::schedule) {
       if (scheduling_ == no_call || !mine) return no_call;
-      ids_.emplace(key_of(e), scheduling_);
+      ids_.add(key_of(e), scheduling_);
       return scheduling_;
     }
     if (e.source == EventSource::bucket_timer) return no_call;
-    const auto it = ids_.find(key_of(e));
-    return it == ids_.end() ? no_call : it->second;
+    return ids_.find(key_of(e));
   }
 
   // A key unique among the calls of the loop and its batched timers: a batched call's id
@@ -213,12 +252,11 @@ private:
   sim::Loop loop_;  // declared before the batched timers, which must not outlive it
   std::vector<BatchedTimer> batched_;
   std::unordered_map<std::uint64_t, std::uint32_t> batched_index_;  // BatchedTimer::id() -> index
-  std::vector<std::uint64_t> batched_ids_;
-  std::unordered_map<std::uint64_t, std::uint32_t> ids_;  // key_of(event) -> call index
   std::vector<Event> events_;
   std::vector<BucketActivity> buckets_;
   std::vector<DelayedCall> handles_;
   std::vector<BatchedCall> batched_handles_;
+  CallIds ids_;  // key_of(event) -> call index
   std::vector<std::size_t> running_;  // the fire events of the calls running now, innermost last
   std::uint32_t scheduling_ = no_call;
   bool scheduling_via_ = false;
