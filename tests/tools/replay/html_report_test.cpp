@@ -248,4 +248,24 @@ TEST(HtmlReport, NeverEarlyBucketsAreDrawnWhereTheyFired) {
   EXPECT_LT(grid_bucket.second, late_bucket.first + 0.2);
 }
 
+
+TEST(HtmlReport, CausalOpsAreDrawnWhereTheirParentRan) {
+  const std::string text = "txaio-scenario 1\nat 0 call_later a 1.5\nand call_later b 1.5\non a cancel b\n"
+                           "on a call_later c 1\nexpect 1.5 fire a\nexpect 2.5 fire c\n";
+  const std::vector<Verdict> outcomes{replay_text(text, "causal.txs", {})};
+  ASSERT_EQ(outcomes[0].status, Status::passed) << outcomes[0].comparison.report;
+  std::ostringstream out;
+  write_html_report(out, outcomes);
+  const std::string html = out.str();
+  EXPECT_NE(html.find("<title>line 3: and call_later b 1.5</title>"), std::string::npos);
+  const std::size_t cancel = html.find("<title>line 4: on a cancel b</title>");
+  const std::size_t fire = html.find("<title>1.5 fire a</title>");
+  ASSERT_NE(cancel, std::string::npos);
+  ASSERT_NE(fire, std::string::npos);
+  // The cancel is drawn at a's fire: the same x.
+  const std::string cancel_x = html.substr(html.find("M", cancel) + 1, 5);
+  const double x_fire = std::stod(html.substr(html.find("cx=\"", fire) + 4));
+  EXPECT_NEAR(std::stod(cancel_x) + 3.5, x_fire, 0.11);
+}
+
 }  // namespace

@@ -274,18 +274,28 @@ void write_scenario(std::string& s, const Verdict& o, std::size_t index, const R
 
   std::int64_t t_end = o.run.end_ns;
   if (sc.run_ns) t_end = std::max(t_end, *sc.run_ns);
-  for (const Op& op : sc.ops) {
+  // Ops: `at` / `and` ops at their time; `on` ops where their parent ran (if it did).
+  std::unordered_map<std::string_view, std::int64_t> ran_at;
+  for (const Event& e : o.run.events) {
+    if (e.kind == EventKind::fire || e.kind == EventKind::error) ran_at.emplace(e.id, e.time_ns);
+  }
+  auto add_op = [&](const Op& op, std::int64_t t, const std::string& where) {
     const Call& c = sc.calls[op.call];
-    t_end = std::max(t_end, op.at_ns);
+    t_end = std::max(t_end, t);
     if (op.kind == OpKind::call_later) {
-      rows[0].markers.push_back(Marker{op.at_ns, "triangle", "#7f8c8d",
-                                       fmt::format("line {}: at {} call_later {} {}{}", op.line, format_time(op.at_ns), c.id,
+      rows[0].markers.push_back(Marker{t, "triangle", "#7f8c8d",
+                                       fmt::format("line {}: {} call_later {} {}{}", op.line, where, c.id,
                                                    format_time(c.delay_ns), c.via ? " via=" + sc.batched[*c.via].name : ""),
                                        false, false});
     } else {
-      rows[0].markers.push_back(Marker{op.at_ns, "cross", "#c0392b",
-                                       fmt::format("line {}: at {} cancel {}", op.line, format_time(op.at_ns), c.id), false, false});
+      rows[0].markers.push_back(
+          Marker{t, "cross", "#c0392b", fmt::format("line {}: {} cancel {}", op.line, where, c.id), false, false});
     }
+  };
+  for (const Op& op : sc.ops) add_op(op, op.at_ns, op.chained ? "and" : "at " + format_time(op.at_ns));
+  for (const Op& op : sc.causal_ops) {
+    const std::string& parent = sc.calls[*op.on].id;
+    if (const auto it = ran_at.find(parent); it != ran_at.end()) add_op(op, it->second, "on " + parent);
   }
   // Buckets where the run saw them fire, with the calls they held then.
   std::vector<std::size_t> drawn(sc.batched.size(), 0);
