@@ -62,6 +62,7 @@ struct AsioLoop::Impl : std::enable_shared_from_this<AsioLoop::Impl> {
       Callback fn = timers.pop();
       if (loop->observed()) loop->notify(Event{EventKind::fire, nanoseconds(now_ns()), nanoseconds(due), id, {}});
       run_guarded(fn, id, due, "a call_later callback");
+      if (loop->observed()) loop->notify(Event{EventKind::done, nanoseconds(now_ns()), nanoseconds(due), id, {}});
     }
     if (closed) return;
     // Re-arm only when the earliest due time changed: a callback may have armed it already.
@@ -73,14 +74,7 @@ struct AsioLoop::Impl : std::enable_shared_from_this<AsioLoop::Impl> {
       fn();
     } catch (...) {
       if (loop->observed()) {
-        std::string message = "unknown exception";
-        try {
-          throw;
-        } catch (const std::exception& e) {
-          message = e.what();
-        } catch (...) {
-        }
-        loop->notify(Event{EventKind::error, nanoseconds(now_ns()), nanoseconds(due), id, message});
+        loop->notify(Event{EventKind::error, nanoseconds(now_ns()), nanoseconds(due), id, detail::current_exception_text()});
       }
       detail::log_exception(std::current_exception(), where);
     }
@@ -160,16 +154,7 @@ void AsioLoop::post_threadsafe(Callback fn) { impl_->post(std::move(fn)); }
 std::size_t AsioLoop::pending_timers() const noexcept { return impl_->timers.size(); }
 
 void AsioLoop::report_exception(std::exception_ptr error, std::string_view where) noexcept {
-  if (observed()) {
-    std::string message = "unknown exception";
-    try {
-      std::rethrow_exception(error);
-    } catch (const std::exception& e) {
-      message = e.what();
-    } catch (...) {
-    }
-    notify(Event{EventKind::error, now(), now(), 0, message});
-  }
+  if (observed()) notify(Event{EventKind::error, now(), now(), 0, detail::exception_text(error)});
   detail::log_exception(std::move(error), where);
 }
 

@@ -13,6 +13,7 @@
 #include <typeinfo>
 #include <vector>
 
+#include "txaio/detail/report.hpp"
 #include "txaio/errors.hpp"
 
 namespace txaio {
@@ -158,9 +159,13 @@ public:
     const std::int64_t now = loop_->now().count();
     const std::int64_t key = key_for(saturating_add(nanoseconds(now), delay).count());
     std::uint32_t b = cached_bucket_;
+    bool opened = false;
     if (key != cached_key_) {
       b = waiting_.find(key);
-      if (b == no_slot) b = open_bucket(key, now);
+      if (b == no_slot) {
+        b = open_bucket(key, now);
+        opened = true;
+      }
       cached_key_ = key;
       cached_bucket_ = b;
     }
@@ -177,6 +182,16 @@ public:
     }
     ++bucket.live;
     ++pending_;
+    if (loop_->observed()) {
+      // At the `now` the key was computed from (a real clock moves meanwhile).
+      notify_loop(Event{EventKind::schedule, nanoseconds(now), saturating_add(nanoseconds(now), delay),
+                        call_event_id(bucket, index), {}});
+    }
+    if (opened) {
+      // The call first, then the loop timer its bucket opened.
+      notify_bucket_timer(bucket.timer);
+      notify(BatchEventKind::schedule, bucket, 0, bucket.timer);
+    }
     return BatchedCall(this, b, bucket.gen, index, key);
   }
 
@@ -192,6 +207,7 @@ public:
     Bucket& bucket = buckets_[b];
     --pending_;
     --bucket.live;
+    if (loop_->observed()) notify_call(EventKind::cancel, bucket, index, nanoseconds(bucket.key));
     // Destroyed last, when the books are straight: its destructor may call back in. Its
     // empty slot stays: it keeps the others' indices, and a fired bucket's chunk boundaries.
     Callback dead = std::move(bucket.calls[index]);
@@ -235,12 +251,7 @@ public:
       if (!fn) continue;                             // cancelled
       --bucket.live;
       --pending_;
-      try {
-        fn();
-      } catch (...) {
-        record_error(bucket);
-      }
-      fn.reset();
+      run_call(bucket, bucket.next - 1, fn);
       if (closed_) return;
     }
     bucket.running = false;
@@ -318,6 +329,7 @@ private:
     std::uint32_t chunk = 0;             // the next chunk to run
     std::uint32_t chunks = 0;            // k, decided when the bucket fires; 0 while waiting
     std::uint32_t next_free = no_slot;
+    std::uint32_t serial = 0;            // which bucket this is, counting from 0 (for event ids)
     bool in_use = false;
     bool running = false;  // a chunk of it is running right now
     DelayedCall timer;     // its pending loop timer, if any
@@ -340,6 +352,21 @@ private:
     static std::uint32_t low_bits(std::uint64_t gen) noexcept { return static_cast<std::uint32_t>(gen); }
     void operator()() const { self->fire(bucket, gen); }
   };
+
+  /// Runs call `index` of `bucket`, collecting what it throws, and tells the loop's observers.
+  void run_call(Bucket& bucket, std::uint32_t index, Callback& fn) {
+    const nanoseconds key(bucket.key);
+    const std::uint64_t id = call_event_id(bucket, index);
+    if (loop_->observed()) notify_loop(Event{EventKind::fire, loop_->now(), key, id, {}});
+    try {
+      fn();
+    } catch (...) {
+      record_error(bucket);
+      if (loop_->observed()) notify_call_error(key, id);
+    }
+    fn.reset();
+    if (loop_->observed()) notify_loop(Event{EventKind::done, loop_->now(), key, id, {}});
+  }
 
   /// A bucket's first loop timer fired: decides its chunks from the calls pending now.
   void split(std::uint32_t b) {
@@ -374,6 +401,7 @@ private:
     Bucket& bucket = buckets_[b];
     bucket.key = key;
     bucket.in_use = true;
+    bucket.serial = next_serial_++;
     try {
       waiting_.insert(key, b);
       bucket.timer = arm(b, key, now);
@@ -383,7 +411,6 @@ private:
       throw;
     }
     ++timers_;
-    notify(BatchEventKind::schedule, bucket, 0, bucket.timer);
     return b;
   }
 
@@ -412,6 +439,7 @@ private:
     const std::int64_t target = saturating_add(nanoseconds(bucket.key), nanoseconds(offset)).count();
     bucket.timer = arm(b, target, loop_->now().count());
     ++timers_;
+    notify_bucket_timer(bucket.timer);
     notify(BatchEventKind::schedule, bucket, bucket.chunk, bucket.timer);
   }
 
@@ -471,10 +499,45 @@ private:
 
   void report(std::vector<std::string> errors) noexcept {
     try {
-      loop_->report_exception(std::make_exception_ptr(BatchError(std::move(errors))), "batched timer");
+      const BatchError error(std::move(errors));
+      if (loop_->observed()) notify_loop(Event{EventKind::error, loop_->now(), loop_->now(), 0, error.what()});
+      loop_->report_exception(std::make_exception_ptr(error), "batched timer");
     } catch (...) {
       // Building the error failed (out of memory): nothing left to report it with.
     }
+  }
+
+  /// The id observers see for call `index` of `bucket` (unique among the calls of the
+  /// timer's last 2^32 buckets).
+  static std::uint64_t call_event_id(const Bucket& bucket, std::uint32_t index) noexcept {
+    return (std::uint64_t{bucket.serial} << 32 | index) + 1;
+  }
+
+  /// Tells the loop's observers about one of this timer's events.
+  void notify_loop(Event event) const noexcept {
+    if (event.source == EventSource::loop) event.source = event.id == 0 ? EventSource::bucket_timer : EventSource::batched_call;
+    event.batched = reinterpret_cast<std::uintptr_t>(this);
+    loop_->notify(event);
+  }
+
+  void notify_call(EventKind kind, const Bucket& bucket, std::uint32_t index, nanoseconds due) const noexcept {
+    notify_loop(Event{kind, loop_->now(), due, call_event_id(bucket, index), {}});
+  }
+
+  /// The `error` event of the exception being handled, raised by call `id`.
+  void notify_call_error(nanoseconds key, std::uint64_t id) const noexcept {
+    try {
+      const std::string message = current_exception_text();
+      notify_loop(Event{EventKind::error, loop_->now(), key, id, message});
+    } catch (...) {
+      // Out of memory for the message: the error is still collected for the BatchError.
+    }
+  }
+
+  /// Marks a loop timer just scheduled as one of this timer's own.
+  void notify_bucket_timer(const DelayedCall& timer) const noexcept {
+    if (!loop_->observed()) return;
+    notify_loop(Event{EventKind::schedule, loop_->now(), timer.when(), timer.id(), {}, EventSource::bucket_timer});
   }
 
   void notify(BatchEventKind kind, const Bucket& bucket, std::uint32_t chunk, const DelayedCall& timer) noexcept {
@@ -499,6 +562,7 @@ private:
   std::int64_t cached_key_ = no_key;  // the last bucket call_later used, while it waits
   std::uint32_t cached_bucket_ = no_slot;
 
+  std::uint32_t next_serial_ = 0;  // wraps after 2^32 buckets
   std::size_t pending_ = 0;
   std::size_t chunking_ = 0;
   std::size_t timers_ = 0;  // loop timers pending
@@ -559,6 +623,7 @@ std::size_t BatchedTimer::waiting_buckets() const noexcept { return impl_->waiti
 std::size_t BatchedTimer::chunking_buckets() const noexcept { return impl_->chunking_buckets(); }
 std::size_t BatchedTimer::underlying_timers() const noexcept { return impl_->underlying_timers(); }
 std::size_t BatchedTimer::bytes_reserved() const noexcept { return impl_->bytes_reserved(); }
+std::uint64_t BatchedTimer::id() const noexcept { return reinterpret_cast<std::uintptr_t>(impl_.get()); }
 void BatchedTimer::set_observer(BatchObserver observer) { impl_->set_observer(std::move(observer)); }
 
 void detail::skip_bucket_generations(BatchedTimer& timer, std::uint64_t n) noexcept {

@@ -15,6 +15,7 @@ std::string_view to_string(EventKind kind) noexcept {
     case EventKind::cancel: return "cancel";
     case EventKind::fire: return "fire";
     case EventKind::error: return "error";
+    case EventKind::done: return "done";
   }
   return "?";
 }

@@ -22,6 +22,19 @@ void log_traceback(const Logger& log, const Failure& failure) noexcept {
 
 }  // namespace
 
+std::string exception_text(std::exception_ptr error) {
+  if (!error) return "no exception";
+  try {
+    std::rethrow_exception(std::move(error));
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "unknown exception";
+  }
+}
+
+std::string current_exception_text() { return exception_text(std::current_exception()); }
+
 void log_exception(std::exception_ptr error, std::string_view where) noexcept {
   if (!Logger::enabled(LogLevel::error)) return;
   try {

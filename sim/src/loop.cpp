@@ -164,17 +164,7 @@ std::size_t Loop::ready_count() const noexcept {
 }
 
 void Loop::report_exception(std::exception_ptr error, std::string_view where) noexcept {
-  if (observed()) {
-    std::string message;
-    try {
-      std::rethrow_exception(error);
-    } catch (const std::exception& e) {
-      message = e.what();
-    } catch (...) {
-      message = "unknown exception";
-    }
-    notify(Event{EventKind::error, now(), now(), 0, message});
-  }
+  if (observed()) notify(Event{EventKind::error, now(), now(), 0, detail::exception_text(error)});
   (void)where;
   try {
     reported_.push_back(std::move(error));
@@ -222,14 +212,23 @@ void Loop::invoke(Callback& fn, std::uint64_t id, std::int64_t due) {
   ++events_;
   try {
     fn();
-  } catch (const std::exception& e) {
-    if (observed()) notify(Event{EventKind::error, now(), nanoseconds(due), id, e.what()});
-    throw;
   } catch (...) {
-    if (observed()) notify(Event{EventKind::error, now(), nanoseconds(due), id, "unknown exception"});
+    if (observed()) notify_error(id, due);
     throw;
   }
+  if (observed() && id != 0) notify(Event{EventKind::done, now(), nanoseconds(due), id, {}});
   throw_reported();
+}
+
+// The `error` event (and, for a timer, its `done`) of the exception being handled.
+void Loop::notify_error(std::uint64_t id, std::int64_t due) noexcept {
+  try {
+    const std::string message = detail::current_exception_text();
+    notify(Event{EventKind::error, now(), nanoseconds(due), id, message});
+  } catch (...) {
+    // Out of memory for the message: the exception itself still propagates.
+  }
+  if (id != 0) notify(Event{EventKind::done, now(), nanoseconds(due), id, {}});
 }
 
 // Runs one unit of work due at or before `target`: first `call_soon` work, then the earliest

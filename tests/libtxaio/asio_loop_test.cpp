@@ -205,7 +205,7 @@ TEST(AsioLoop, ObserverSeesRealLoopEvents) {
   doomed.cancel();
   io.run();
   using K = txaio::EventKind;
-  EXPECT_EQ(obs.kinds, (std::vector<K>{K::schedule, K::schedule, K::schedule, K::cancel, K::fire, K::fire, K::error}));
+  EXPECT_EQ(obs.kinds, (std::vector<K>{K::schedule, K::schedule, K::schedule, K::cancel, K::fire, K::done, K::fire, K::error, K::done}));
 }
 
 TEST(AsioLoop, DestroyingLoopReleasesPendingCallsAndIsSafeForTheContext) {

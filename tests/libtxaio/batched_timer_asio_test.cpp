@@ -112,7 +112,8 @@ TEST(BatchedTimerAsio, CancelledCallsNeverRunAndEmptiedBucketsReleaseTheirTimers
 struct ErrorEvents : txaio::Observer {
   std::vector<std::string> messages;
   void on_event(const txaio::Event& e) override {
-    if (e.kind == txaio::EventKind::error) messages.emplace_back(e.message);
+    // The loop's own report (the batched timer's events about its calls are checked elsewhere).
+    if (e.kind == txaio::EventKind::error && e.source == txaio::EventSource::loop) messages.emplace_back(e.message);
   }
 };
 

@@ -1,5 +1,6 @@
 #include "txaio/batched_timer.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -552,7 +553,8 @@ TEST_F(BatchedTimerTest, TheBatchErrorGoesThroughTheLoopsReport) {
   struct Errors : txaio::Observer {
     std::vector<std::string> messages;
     void on_event(const txaio::Event& e) override {
-      if (e.kind == txaio::EventKind::error) messages.emplace_back(e.message);
+      // The loop's own report (the batched timer's events about its calls are checked elsewhere).
+      if (e.kind == txaio::EventKind::error && e.source == txaio::EventSource::loop) messages.emplace_back(e.message);
     }
   } errors;
   loop_.add_observer(errors);
@@ -562,6 +564,54 @@ TEST_F(BatchedTimerTest, TheBatchErrorGoesThroughTheLoopsReport) {
   loop_.remove_observer(errors);
   ASSERT_EQ(errors.messages.size(), 1u);
   EXPECT_NE(errors.messages[0].find("std::runtime_error: boom"), std::string::npos);
+}
+
+TEST_F(BatchedTimerTest, LoopObserversSeeEachCallAndWhichLoopTimersAreTheTimersOwn) {
+  struct Lines : txaio::Observer {
+    std::uint64_t batched = 0;
+    std::vector<std::string> lines;
+    void on_event(const txaio::Event& e) override {
+      if (e.source == txaio::EventSource::loop) {
+        lines.push_back(fmt::format("loop {} {}", to_string(e.kind), e.due.count()));
+        return;
+      }
+      EXPECT_EQ(e.batched, batched);
+      const char* source = e.source == txaio::EventSource::batched_call ? "call" : "bucket_timer";
+      lines.push_back(fmt::format("{} {} {} {}{}", source, to_string(e.kind), e.time.count(), e.due.count(),
+                                  e.message.empty() ? "" : " " + std::string(e.message)));
+    }
+  } obs;
+  auto batched = txaio::make_batched_timer(1s, 1);
+  obs.batched = batched.id();
+  loop_.add_observer(obs);
+  batched.call_later(1500ms, [] {});
+  BatchedCall gone = batched.call_later(1200ms, [] {});
+  batched.call_later(1100ms, [] { throw std::runtime_error("boom"); });
+  loop_.advance(100ms);
+  gone.cancel();
+  EXPECT_THROW(loop_.advance(2s), BatchError);
+  loop_.remove_observer(obs);
+  EXPECT_EQ(obs.lines, (std::vector<std::string>{
+                           "loop schedule 1000000000",  // the bucket's loop timer, ...
+                           "call schedule 0 1500000000",
+                           "bucket_timer schedule 0 1000000000",  // ... marked as the timer's own
+                           "call schedule 0 1200000000",
+                           "call schedule 0 1100000000",
+                           "call cancel 100000000 1000000000",
+                           "loop fire 1000000000",  // chunk 1 of 2
+                           "call fire 1000000000 1000000000",
+                           "call done 1000000000 1000000000",
+                           "loop schedule 1500000000",
+                           "bucket_timer schedule 1000000000 1500000000",
+                           "loop done 1000000000",
+                           "loop fire 1500000000",  // chunk 2 of 2: the cancelled call is skipped
+                           "call fire 1500000000 1000000000",
+                           "call error 1500000000 1000000000 boom",
+                           "call done 1500000000 1000000000",
+                           "bucket_timer error 1500000000 1500000000 1 call failed\n  std::runtime_error: boom",
+                           "loop error 1500000000",
+                           "loop done 1500000000",
+                       }));
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 #include "txaio/sim/loop.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -479,13 +480,15 @@ TEST(SimLoop, ObserverSeesScheduleCancelFireErrorWithVirtualTimes) {
                            "schedule t=1000 due=5000",
                            "cancel t=1500 due=4000",
                            "fire t=3000 due=3000",
+                           "done t=3000 due=3000",
                            "fire t=5000 due=5000",
                            "error t=5000 due=5000 bad",
+                           "done t=5000 due=5000",
                        }));
   (void)a;
   loop.remove_observer(obs);
   loop.call_later(1s, [] {});
-  EXPECT_EQ(obs.lines.size(), 7u);
+  EXPECT_EQ(obs.lines.size(), 9u);
 }
 
 TEST(SimLoop, ObserverEventIdsMatchDelayedCallIds) {
@@ -499,7 +502,26 @@ TEST(SimLoop, ObserverEventIdsMatchDelayedCallIds) {
   auto b = loop.call_later(1s, [] {});
   EXPECT_NE(a.id(), b.id());
   loop.advance(1s);
-  EXPECT_EQ(obs.ids, (std::vector<std::uint64_t>{a.id(), b.id(), a.id(), b.id()}));
+  EXPECT_EQ(obs.ids, (std::vector<std::uint64_t>{a.id(), b.id(), a.id(), a.id(), b.id(), b.id()}));
+}
+
+TEST(SimLoop, ObserverSeesWhatACallbackDidBetweenItsFireAndDone) {
+  Loop loop;
+  struct Lines : txaio::Observer {
+    std::vector<std::string> lines;
+    void on_event(const txaio::Event& e) override { lines.push_back(fmt::format("{} {}", to_string(e.kind), e.id)); }
+  } obs;
+  txaio::DelayedCall b = loop.call_later(2s, [] {});
+  txaio::DelayedCall c;
+  auto a = loop.call_later(1s, [&] {
+    b.cancel();
+    c = loop.call_later(1s, [] {});
+  });
+  loop.add_observer(obs);
+  loop.advance(1s);
+  loop.remove_observer(obs);
+  EXPECT_EQ(obs.lines, (std::vector<std::string>{fmt::format("fire {}", a.id()), fmt::format("cancel {}", b.id()),
+                                                  fmt::format("schedule {}", c.id()), fmt::format("done {}", a.id())}));
 }
 
 TEST(SimLoop, RunUntilStopsWhenDone) {

@@ -2,11 +2,14 @@
 #include "txaio/sim/recorder.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -53,9 +56,9 @@ TEST(Recorder, WritesTheScenarioFormat) {
             "# 4 calls; times in seconds from the start of the recording.\n"
             "# The expect lines are what really happened; replaying shows where the model differs.\n"
             "at 0 call_later t1 1.5\n"
-            "at 0 call_later t2 3\n"
-            "at 0 call_later t3 0.5\n"
-            "at 0.5 call_later t4 0.25 raise=\"bad # thing\"\n"
+            "and call_later t2 3\n"
+            "and call_later t3 0.5\n"
+            "on t3 call_later t4 0.25 raise=\"bad # thing\"\n"
             "at 0.6 cancel t2\n"
             "run 2\n"
             "expect 0.5 fire t3\n"
@@ -113,25 +116,67 @@ RC_GTEST_PROP(Recorder, RandomProgramsRoundTrip, ()) {
   RC_ASSERT(outcome.status == Status::passed);
 }
 
-TEST(Recorder, WatchNamesBatchedTimersLoopTimers) {
+TEST(Recorder, WatchedBatchedTimersAreDeclaredAndTheirCallsRecordedOneByOne) {
   txaio::sim::Loop loop;
   txaio::sim::Recorder recorder(loop);
   auto pings = txaio::make_batched_timer(loop, 100ms, 2);
   recorder.watch(pings, "ping");
-  for (int i = 0; i < 5; ++i) pings.call_later(250ms, [] {});
+  for (int i = 0; i < 5; ++i) {
+    recorder.name_next(fmt::format("p{}", i));
+    pings.call_later(250ms, [] {});
+  }
   advance_to(loop, 1s);
   recorder.stop();
   const std::string text = recorder.str();
-  EXPECT_NE(text.find("at 0 call_later ping.1 0.2  # ping: bucket 0.2 s\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("call_later ping.2 0.033333333  # ping: bucket 0.2 s, chunk 2 of 3\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("expect 0.266666666 fire ping.3\n"), std::string::npos) << text;
+  EXPECT_EQ(recorder.call_count(), 5u);  // the bucket's loop timers are not calls
+  EXPECT_NE(text.find("batched ping bucket=0.1 chunk=2\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("at 0 call_later p0 0.25 via=ping\nand call_later p1 0.25 via=ping\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("expect 0.266666666 fire p4\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find("t1"), std::string::npos) << text;
   EXPECT_EQ(txaio::replay::replay_text(text, "b.txs", {}).status, Status::passed);
+}
+
+TEST(Recorder, OpsInsideACallbackAreCausal) {
+  // The program: a cancels b, both due at 1. As an `at 1` op, b would fire first.
+  txaio::sim::Loop loop;
+  txaio::sim::Recorder recorder(loop);
+  recorder.set_namer([](const txaio::Event& e) { return e.due == txaio::nanoseconds(1'000'000'000) ? "one" : ""; });
+  txaio::DelayedCall b;
+  recorder.name_next("a");
+  loop.call_later(1, [&] {
+    b.cancel();
+    loop.call_later(0, [] {});
+  });
+  recorder.name_next("b");
+  b = loop.call_later(1, [] {});
+  advance_to(loop, 2s);
+  recorder.stop();
+  const std::string text = recorder.str();
+  EXPECT_NE(text.find("at 0 call_later a 1\nand call_later b 1\non a cancel b\non a call_later one 0\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("fire b"), std::string::npos) << text;
+  const auto outcome = txaio::replay::replay_text(text, "causal.txs", {});
+  EXPECT_EQ(outcome.status, Status::passed) << outcome.comparison.report << text;
+}
+
+TEST(Recorder, NamesAreMadeValidAndUnique) {
+  txaio::sim::Loop loop;
+  txaio::sim::Recorder recorder(loop);
+  recorder.set_namer([](const txaio::Event&) { return std::string("ping pong"); });
+  loop.call_later(1, [] {});
+  loop.call_later(2, [] {});
+  recorder.stop();
+  const std::string text = recorder.str();
+  EXPECT_NE(text.find("at 0 call_later ping_pong 1\nand call_later ping_pong.2 2\n"), std::string::npos) << text;
+  EXPECT_NO_THROW(txaio::replay::parse_scenario(text, "names.txs"));
 }
 
 TEST(Recorder, ErrorsOutsideTimersBecomeCommentsAndOddMessagesStayReadable) {
   txaio::sim::Loop loop;
   txaio::sim::Recorder recorder(loop);
   auto timer = txaio::make_batched_timer(loop, 1s);
+  recorder.watch(timer, "B");
   timer.call_later(1, [] { throw std::runtime_error(std::string("line one\nline \xff two")); });
   loop.call_later(2, [] { throw std::runtime_error(std::string("caf\xe9\t\"quoted\"")); });
   advance_to(loop, 3s);
@@ -173,6 +218,53 @@ TEST(Recorder, AsioLoopRecordingParsesAndReplaysInOrder) {
   options.tolerance_ns = 60'000'000'000;
   const auto outcome = txaio::replay::replay_text(text, "asio.txs", options);
   EXPECT_EQ(outcome.status, Status::passed) << outcome.comparison.report << text;
+}
+
+
+// A real AsioLoop run differs on replay only by its lateness: with a tolerance of the worst
+// lateness measured (real fire time minus model fire time), it passes, and the recording
+// keeps who cancelled and scheduled what (`on` lines).
+TEST(Recorder, AsioLoopRecordingKeepsItsCausalStructureAndDiffersOnlyByLateness) {
+  boost::asio::io_context io;
+  txaio::AsioLoop loop(io);
+  txaio::sim::Recorder recorder(loop, "asio causal");
+  auto batched = txaio::make_batched_timer(loop, 5ms, 1);
+  recorder.watch(batched, "B");
+  txaio::DelayedCall b;
+  recorder.name_next("a");
+  loop.call_later(10ms, [&] {
+    b.cancel();
+    recorder.name_next("c");
+    loop.call_later(20ms, [&] {
+      recorder.name_next("d");
+      batched.call_later(20ms, [] {});
+    });
+  });
+  recorder.name_next("b");
+  b = loop.call_later(15ms, [] {});
+  recorder.name_next("e");
+  loop.call_later(120ms, [] {});
+  io.run();
+  recorder.stop();
+  const std::string text = recorder.str();
+  EXPECT_NE(text.find("on a cancel b\non a call_later c 0.02\non c call_later d 0.02 via=B\n"), std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("fire b"), std::string::npos) << text;
+
+  const auto exact = txaio::replay::replay_text(text, "asio.txs", {});
+  ASSERT_TRUE(exact.scenario) << exact.message;
+  std::map<std::string, std::int64_t> model;
+  for (const auto& e : exact.compared) model.emplace(e.id, e.time_ns);
+  std::int64_t worst = 0;
+  for (const auto& x : exact.scenario->expects) {
+    ASSERT_TRUE(model.contains(x.event.id)) << x.event.id << " ran in production but not in the model\n" << text;
+    worst = std::max(worst, x.event.time_ns - model[x.event.id]);
+  }
+  txaio::replay::ReplayOptions options;
+  options.tolerance_ns = worst;
+  const auto outcome = txaio::replay::replay_text(text, "asio.txs", options);
+  EXPECT_EQ(outcome.status, Status::passed) << outcome.comparison.report << text;
+  EXPECT_EQ(outcome.compared.size(), 4u);  // a, c, d, e
 }
 
 }  // namespace

@@ -51,7 +51,7 @@ void replay_parse_run(benchmark::State& state) {
   const AllocStats before = alloc_stats();
   CountingScope counting;
   for (auto _ : state) {
-    const replay::Outcome outcome = replay::replay_text(text, "bench.txs", options);
+    const replay::Verdict outcome = replay::replay_text(text, "bench.txs", options);
     if (outcome.status != replay::Status::passed) {
       state.SkipWithError(fmt::format("the scenario did not pass: {} {}", replay::to_string(outcome.status),
                                       outcome.message.substr(0, 200))

@@ -113,7 +113,7 @@ int main(int argc, char** argv) {
   // --- How late was production? Model time vs real time for each call that ran ----------
   std::ifstream in(scenario_path);
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const txaio::replay::Outcome exact = txaio::replay::replay_text(text, scenario_path, {});
+  const txaio::replay::Verdict exact = txaio::replay::replay_text(text, scenario_path, {});
   std::map<std::string, std::int64_t> model_time;
   for (const auto& e : exact.compared) model_time.emplace(e.id, e.time_ns);
   std::vector<std::int64_t> late;

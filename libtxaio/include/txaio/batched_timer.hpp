@@ -31,6 +31,10 @@
 ///   in registration order, so a pending call costs its callable (a `Callback`: 24 bytes,
 ///   callables of up to 16 bytes inline) plus the array's growth slack; a cancelled call's
 ///   empty slot is reclaimed when its bucket is done.
+/// - Observers of the loop are told each call's `schedule`, `cancel`, `fire`, `error` and
+///   `done` (`EventSource::batched_call`, with `Event::batched` = `id()`), which loop timers
+///   are the timer's own (`EventSource::bucket_timer`), and each `BatchError` before it is
+///   reported (see `txaio::Event`).
 /// - Not thread-safe: use a batched timer on its loop's thread only.
 
 #include <chrono>
@@ -174,6 +178,10 @@ public:
   std::size_t underlying_timers() const noexcept;
   /// Bytes held by the timer's own structures (capacity included; heap-stored callables not).
   std::size_t bytes_reserved() const noexcept;
+
+  /// This timer's identity in loop events (`Event::batched`): the same for the timer's life,
+  /// and for its moved-to owner.
+  std::uint64_t id() const noexcept;
 
   /// Sets (or, with an empty function, removes) the observer of the loop-timer events.
   void set_observer(BatchObserver observer);

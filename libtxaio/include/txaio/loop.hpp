@@ -18,8 +18,8 @@ namespace txaio {
 
 class Loop;
 class Failure;
-
 namespace detail {
+class BatchedTimerImpl;
 class CoroutineCore;
 struct LoopAccess;
 struct TimerHandleAccess;
@@ -60,18 +60,42 @@ private:
 };
 
 /// What a loop observer is told.
-enum class EventKind : std::uint8_t { schedule, cancel, fire, error };
+enum class EventKind : std::uint8_t {
+  schedule,  ///< a call was scheduled, due at `due`
+  cancel,    ///< a pending call was cancelled
+  fire,      ///< a call's callback starts running
+  error,     ///< a call's callback threw `message` (`id` 0: an error outside any call)
+  done,      ///< a call's callback returned or threw: events between its `fire` and its
+             ///< `done` were caused by it
+};
 
 std::string_view to_string(EventKind kind) noexcept;
 
+/// Whose call an event is about.
+enum class EventSource : std::uint8_t {
+  loop,          ///< a `call_later` of the loop
+  batched_call,  ///< a `BatchedTimer::call_later` of the batched timer `Event::batched`
+  bucket_timer,  ///< a loop timer that batched timer `Event::batched` runs its buckets on
+};
+
 /// One loop event. `time` is the loop time when it happened, `due` the call's due time.
-/// `id` is `DelayedCall::id()` (0 for `call_soon` work). `message` is set for errors.
+/// `id` is `DelayedCall::id()` for the loop's calls (0 for `call_soon` work),
+/// `BatchedCall::id()` for batched calls. `message` is set for errors.
+///
+/// A batched timer reports its calls' schedule / cancel / fire / error / done events through
+/// its loop's observers (`source == batched_call`). Its own loop timers are ordinary loop
+/// timers; right after one is scheduled, the batched timer reports it again with
+/// `source == bucket_timer` (so an observer can tell it from the program's own timers), and
+/// before it reports a `BatchError` through the loop, it reports an `error` event with
+/// `source == bucket_timer` and `id == 0`.
 struct Event {
   EventKind kind;
   nanoseconds time;
   nanoseconds due;
   std::uint64_t id;
   std::string_view message;
+  EventSource source = EventSource::loop;
+  std::uint64_t batched = 0;  ///< `BatchedTimer::id()` unless `source` is `loop`
 };
 
 /// Receives a loop's events, on the loop's thread, synchronously.
@@ -161,6 +185,7 @@ protected:
 private:
   friend class detail::CoroutineCore;
   friend struct detail::LoopAccess;
+  friend class detail::BatchedTimerImpl;  // reports its calls' events through `notify`
   std::vector<Observer*> observers_;
   detail::CoroutineCore* coroutines_ = nullptr;  // the live coroutines of this loop (a list)
   /// Per-loop state of `<txaio/asio.hpp>` (the loop's Asio execution context), made on first

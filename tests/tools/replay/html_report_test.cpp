@@ -44,15 +44,15 @@ const std::string failing =
 
 const std::string passing = "txaio-scenario 1\nat 0 call_later x 1\nat 0.5 call_later y 1\nexpect 1 fire x\nexpect 1.5 fire y\n";
 
-std::vector<Outcome> sample_outcomes() {
-  std::vector<Outcome> out;
+std::vector<Verdict> sample_outcomes() {
+  std::vector<Verdict> out;
   out.push_back(replay_text(failing, "scenarios/<odd> & failing.txs", {}));
   out.push_back(replay_text(passing, "scenarios/passing.txs", {}));
   out.push_back(replay_text("txaio-scenario 1\nat 0 frobnicate\n", "scenarios/broken.txs", {}));
   return out;
 }
 
-std::string render(const std::vector<Outcome>& outcomes) {
+std::string render(const std::vector<Verdict>& outcomes) {
   std::ostringstream out;
   write_html_report(out, outcomes, ReportOptions{"txaio-replay scenarios/"});
   return out.str();
@@ -82,7 +82,8 @@ TEST(HtmlReport, OneTimelinePerRunScenarioWithRowsAndMismatchMarks) {
   EXPECT_NE(html.find(">ops</text>"), std::string::npos);
   EXPECT_NE(html.find(">expected</text>"), std::string::npos);
   // Buckets, chunks (B's loop timers), fires, errors, ops.
-  EXPECT_NE(html.find("<title>bucket [2 s, 3 s): 3 calls</title>"), std::string::npos);
+  // c was cancelled at 1.2: when the bucket fired it held d and f.
+  EXPECT_NE(html.find("<title>bucket [2 s, 3 s): 2 calls</title>"), std::string::npos);
   EXPECT_NE(html.find("2 bucket_fire B 1/1 (a loop timer of the batched timer ran)"), std::string::npos);
   EXPECT_NE(html.find("<title>2 error f bang</title>"), std::string::npos);
   EXPECT_NE(html.find("<title>line 8: at 1.2 cancel c</title>"), std::string::npos);
@@ -98,7 +99,7 @@ TEST(HtmlReport, OneTimelinePerRunScenarioWithRowsAndMismatchMarks) {
 }
 
 TEST(HtmlReport, PassingScenarioHasNoMismatchMarks) {
-  std::vector<Outcome> one;
+  std::vector<Verdict> one;
   one.push_back(replay_text(passing, "p.txs", {}));
   const std::string html = render(one);
   EXPECT_EQ(html.find("stroke=\"#f39c12\""), std::string::npos);
@@ -109,7 +110,7 @@ TEST(HtmlReport, PassingScenarioHasNoMismatchMarks) {
 TEST(HtmlReport, LargeRowsBecomeDensities) {
   std::string text = "txaio-scenario 1\n";
   for (int i = 0; i < 5000; ++i) text += "at 0 call_later t" + std::to_string(i) + " " + std::to_string(i) + "ms\n";
-  std::vector<Outcome> one;
+  std::vector<Verdict> one;
   one.push_back(replay_text(text, "big.txs", {}));
   const std::string html = render(one);
   EXPECT_NE(html.find("density of 5000 events"), std::string::npos);
@@ -230,6 +231,65 @@ TEST(HtmlReportBrowser, RendersInHeadlessChromium) {
   EXPECT_GT(pixels_near(image, 0xd6, 0x45, 0x41), 30u) << "errors";
   EXPECT_GT(pixels_near(image, 0xf3, 0x9c, 0x12), 100u) << "mismatch marks";
 #endif
+}
+
+
+// The buckets are drawn where the run saw them fire: a never_early call due at 2.3 runs in
+// the bucket [3, 4), not in [2, 3) where the 'down' rule would put it.
+TEST(HtmlReport, NeverEarlyBucketsAreDrawnWhereTheyFired) {
+  const std::string text =
+      "txaio-scenario 1\nbatched L bucket=1 never_early=1\nbatched E bucket=1\nat 0 call_later late 2.3 via=L\n"
+      "at 0 call_later early 2.3 via=E\nat 0 call_later on_grid 2 via=L\nexpect 2 fire early\nexpect 2 fire on_grid\n"
+      "expect 3 fire late\n";
+  const std::vector<Verdict> outcomes{replay_text(text, "never_early.txs", {})};
+  ASSERT_EQ(outcomes[0].status, Status::passed) << outcomes[0].comparison.report;
+  std::ostringstream out;
+  write_html_report(out, outcomes);
+  const std::string html = out.str();
+  // The bucket's rectangle, by its title; and the x range it covers.
+  auto bucket_x = [&](const std::string& title) {
+    const std::size_t t = html.find("<title>" + title + "</title>");
+    EXPECT_NE(t, std::string::npos) << title;
+    const std::size_t rect = html.rfind("<rect x=\"", t);
+    const double x = std::stod(html.substr(rect + 9));
+    const std::size_t w = html.find("width=\"", rect);
+    return std::pair<double, double>{x, x + std::stod(html.substr(w + 7))};
+  };
+  auto fire_x = [&](const std::string& event) {
+    const std::size_t t = html.find("<title>" + event + "</title>");
+    EXPECT_NE(t, std::string::npos) << event;
+    return std::stod(html.substr(html.find("cx=\"", t) + 4));
+  };
+  const auto late_bucket = bucket_x("bucket [3 s, 4 s): 1 calls");
+  const auto grid_bucket = bucket_x("bucket [2 s, 3 s): 1 calls");
+  EXPECT_EQ(count(html, "bucket [2 s, 3 s): 2 calls"), 0u);  // the 'down' rule's picture
+  const double late = fire_x("3 fire late");
+  const double on_grid = fire_x("2 fire on_grid");
+  EXPECT_GE(late, late_bucket.first);
+  EXPECT_LT(late, late_bucket.second);
+  EXPECT_GE(on_grid, grid_bucket.first);
+  EXPECT_LT(on_grid, grid_bucket.second);
+  EXPECT_LT(grid_bucket.second, late_bucket.first + 0.2);
+}
+
+
+TEST(HtmlReport, CausalOpsAreDrawnWhereTheirParentRan) {
+  const std::string text = "txaio-scenario 1\nat 0 call_later a 1.5\nand call_later b 1.5\non a cancel b\n"
+                           "on a call_later c 1\nexpect 1.5 fire a\nexpect 2.5 fire c\n";
+  const std::vector<Verdict> outcomes{replay_text(text, "causal.txs", {})};
+  ASSERT_EQ(outcomes[0].status, Status::passed) << outcomes[0].comparison.report;
+  std::ostringstream out;
+  write_html_report(out, outcomes);
+  const std::string html = out.str();
+  EXPECT_NE(html.find("<title>line 3: and call_later b 1.5</title>"), std::string::npos);
+  const std::size_t cancel = html.find("<title>line 4: on a cancel b</title>");
+  const std::size_t fire = html.find("<title>1.5 fire a</title>");
+  ASSERT_NE(cancel, std::string::npos);
+  ASSERT_NE(fire, std::string::npos);
+  // The cancel is drawn at a's fire: the same x.
+  const std::string cancel_x = html.substr(html.find("M", cancel) + 1, 5);
+  const double x_fire = std::stod(html.substr(html.find("cx=\"", fire) + 4));
+  EXPECT_NEAR(std::stod(cancel_x) + 3.5, x_fire, 0.11);
 }
 
 }  // namespace

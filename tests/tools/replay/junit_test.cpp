@@ -38,13 +38,13 @@ TEST(Junit, EscapeReplacesWhatXmlCannotHold) {
 }
 
 TEST(Junit, OneCasePerScenarioWithFailuresErrorsAndSkips) {
-  std::vector<Outcome> outcomes;
+  std::vector<Verdict> outcomes;
   outcomes.push_back(replay_text("txaio-scenario 1\nat 0 call_later a 1\nexpect 1 fire a\n", "s/ok.txs", {}));
   outcomes.push_back(
       replay_text("txaio-scenario 1\nat 0 call_later a 1 raise=<&>\nexpect 1 error a <&>x\n", "s/sub/odd.txs", {}));
   outcomes.push_back(replay_text("txaio-scenario 1\nat 0 call_later a 1\nexpect 2 fire a\n", "s/sub/bad.txs", {}));
   outcomes.push_back(replay_text("nope\n", "broken.txs", {}));
-  Outcome skipped;
+  Verdict skipped;
   skipped.name = "s/later.txs";
   skipped.message = "not run: another scenario file has a parse error";
   outcomes.push_back(skipped);

@@ -37,7 +37,7 @@ inline const std::vector<MalformedCase>& malformed_cases() {
       {"time_two_dots", std::string("txaio-scenario 1\nat 1.2.3 call_later a 1\n", 41), 2, 4, "bad time '1.2.3'"},
       {"time_ten_decimals", std::string("txaio-scenario 1\nat 0 call_later a 0.1234567891\n", 48), 2, 19, "10 decimals"},
       {"delay_negative", std::string("txaio-scenario 1\nat 0 call_later a -1\n", 38), 2, 19, "negative"},
-      {"delay_seconds_suffix", std::string("txaio-scenario 1\nat 0 call_later a 5s\n", 38), 2, 19, "decimal seconds"},
+      {"delay_word_suffix", std::string("txaio-scenario 1\nat 0 call_later a 5sec\n", 40), 2, 19, "decimal seconds"},
       {"delay_fractional_ns", std::string("txaio-scenario 1\nat 0 call_later a 1.5ns\n", 41), 2, 19, "whole numbers"},
       {"delay_exponent", std::string("txaio-scenario 1\nat 0 call_later a 1e3\n", 39), 2, 19, "bad delay '1e3'"},
       {"time_out_of_range", std::string("txaio-scenario 1\nat 9223372037 call_later a 1\n", 46), 2, 4, "out of range"},
@@ -85,6 +85,15 @@ inline const std::vector<MalformedCase>& malformed_cases() {
       {"double_bom", std::string("\xEF""\xBB""\xBF""\xEF""\xBB""\xBF""txaio-scenario 1\n", 23), 1, 1, "invisible character U+FEFF zero width no-break space (byte order mark) in '<U+FEFF>txaio-scenario': expected a byte order mark only as the first character"},
       {"bom_on_a_later_line", std::string("txaio-scenario 1\n\xEF""\xBB""\xBF""at 0 call_later a 1\n", 40), 2, 1, "invisible character U+FEFF"},
       {"at_after_run", std::string("txaio-scenario 1\nrun 2\nat 3 call_later a 1\n", 43), 3, 1, "'at' after 'run' (line 2)"},
+      {"and_without_at", std::string("txaio-scenario 1\nand call_later a 1\n", 36), 2, 1, "'and' without an earlier 'at' line"},
+      {"and_unknown_op", std::string("txaio-scenario 1\nat 0 call_later a 1\nand fire a\n", 48), 3, 5, "unknown op 'fire'"},
+      {"on_unknown_parent", std::string("txaio-scenario 1\non a cancel b\n", 31), 2, 4, "unknown id 'a'"},
+      {"on_parent_declared_later", std::string("txaio-scenario 1\non a call_later b 1\nat 0 call_later a 1\n", 56), 2, 4, "unknown id 'a'"},
+      {"on_unknown_target", std::string("txaio-scenario 1\nat 0 call_later a 1\non a cancel b\n", 51), 3, 13, "unknown id 'b'"},
+      {"on_missing_op", std::string("txaio-scenario 1\nat 0 call_later a 1\non a\n", 43), 3, 5, "missing op"},
+      {"on_unknown_op", std::string("txaio-scenario 1\nat 0 call_later a 1\non a fire a\n", 50), 3, 6, "unknown op 'fire'"},
+      {"on_after_run", std::string("txaio-scenario 1\nat 0 call_later a 1\nrun 2\non a cancel a\n", 57), 4, 1, "'on' after 'run' (line 3)"},
+      {"on_duplicate_id", std::string("txaio-scenario 1\nat 0 call_later a 1\non a call_later a 1\n", 57), 3, 17, "duplicate id 'a'"},
   };
   return cases;
 }

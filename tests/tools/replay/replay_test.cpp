@@ -16,7 +16,7 @@ const std::string passing =
     "expect 0.25 fire c\nexpect 1 fire a\nexpect 1.5 error b boom\n";
 
 TEST(Replay, Passes) {
-  const Outcome o = replay_text(passing, "p.txs", {});
+  const Verdict o = replay_text(passing, "p.txs", {});
   EXPECT_EQ(o.status, Status::passed) << o.comparison.report << o.message;
   EXPECT_EQ(o.compared.size(), 3u);
   EXPECT_FALSE(o.trace);
@@ -25,16 +25,65 @@ TEST(Replay, Passes) {
   EXPECT_FALSE(o.run.buckets.empty());
 }
 
+// Five calls due at 1 and a batched pair in one chunk: any order at that instant.
+const std::string unordered =
+    "txaio-scenario 1\nbatched B bucket=1 chunk=5\n"
+    "at 0 call_later a 1\nat 0 call_later b 1\nat 0 call_later c 1 raise=boom\nat 0 call_later d 1\n"
+    "at 0 call_later e 1\nat 0 call_later x 2.5 via=B\nat 0 call_later y 2.5 via=B\nat 0 call_later z 3\n"
+    "expect any 1 fire a\nexpect any 1 fire b\nexpect any 1 error c boom\nexpect any 1 fire d\nexpect any 1 fire e\n"
+    "expect any 2 fire x\nexpect any 2 fire y\nexpect 3 fire z\n";
+
+TEST(ReplayUnordered, PassesUnderRandomTiesForAHundredSeeds) {
+  for (std::uint64_t seed = 0; seed < 100; ++seed) {
+    ReplayOptions options;
+    options.run.ties = Ties::random;
+    options.run.seed = seed;
+    const Verdict o = replay_text(unordered, "any.txs", options);
+    EXPECT_EQ(o.status, Status::passed) << "seed " << seed << "\n" << o.comparison.report;
+  }
+}
+
+TEST(ReplayUnordered, OrderedExpectationsFailUnderSomeSeed) {
+  // Without 'any' the same file fails for some seed: the test above is not vacuous.
+  std::string text = unordered;
+  for (std::size_t at = text.find("expect any"); at != std::string::npos; at = text.find("expect any")) text.erase(at + 6, 4);
+  int failed = 0;
+  for (std::uint64_t seed = 0; seed < 100; ++seed) {
+    ReplayOptions options;
+    options.run.ties = Ties::random;
+    options.run.seed = seed;
+    failed += replay_text(text, "ordered.txs", options).status == Status::failed ? 1 : 0;
+  }
+  EXPECT_GT(failed, 50);
+}
+
+TEST(ReplayUnordered, FailsWhenAnEventIsMissingOrExtra) {
+  ReplayOptions options;
+  options.run.ties = Ties::random;
+  options.run.seed = 3;
+  std::string missing = unordered;  // expects a sixth call at 1 that does not exist
+  missing.replace(missing.find("expect any 1 fire e\n"), 20, "expect any 1 fire e\nexpect any 1 fire f\n");
+  missing.replace(missing.find("at 0 call_later e 1\n"), 20, "at 0 call_later e 1\nat 0 call_later f 9\n");
+  const Verdict m = replay_text(missing, "missing.txs", options);
+  EXPECT_EQ(m.status, Status::failed);
+  EXPECT_NE(m.comparison.report.find("any 1 fire f"), std::string::npos) << m.comparison.report;
+  std::string extra = unordered;  // d is not expected
+  extra.erase(extra.find("expect any 1 fire d\n"), 20);
+  const Verdict x = replay_text(extra, "extra.txs", options);
+  EXPECT_EQ(x.status, Status::failed);
+  EXPECT_NE(x.comparison.report.find("+            1 fire d"), std::string::npos) << x.comparison.report;
+}
+
 TEST(Replay, FailsOnAWrongExpectation) {
   std::string text = passing;
   text.replace(text.find("expect 1 fire a"), 15, "expect 2 fire a");
-  const Outcome o = replay_text(text, "f.txs", {});
+  const Verdict o = replay_text(text, "f.txs", {});
   EXPECT_EQ(o.status, Status::failed);
   EXPECT_NE(o.comparison.report.find("line 7"), std::string::npos) << o.comparison.report;
 }
 
 TEST(Replay, ParseErrorsRunNothing) {
-  const Outcome o = replay_text("txaio-scenario 1\nbogus\n", "e.txs", {});
+  const Verdict o = replay_text("txaio-scenario 1\nbogus\n", "e.txs", {});
   EXPECT_EQ(o.status, Status::parse_error);
   EXPECT_FALSE(o.scenario);
   EXPECT_TRUE(o.run.events.empty());
@@ -42,12 +91,12 @@ TEST(Replay, ParseErrorsRunNothing) {
 }
 
 TEST(Replay, TraceExpectationsSwitchTraceModeOn) {
-  const Outcome o = replay_text("txaio-scenario 1\nat 0 call_later a 1\nexpect 0 schedule a 1\nexpect 1 fire a\n", "t.txs", {});
+  const Verdict o = replay_text("txaio-scenario 1\nat 0 call_later a 1\nexpect 0 schedule a 1\nexpect 1 fire a\n", "t.txs", {});
   EXPECT_TRUE(o.trace);
   EXPECT_EQ(o.status, Status::passed) << o.comparison.report;
   ReplayOptions traced;
   traced.trace = true;
-  const Outcome t = replay_text("txaio-scenario 1\nat 0 call_later a 1\nexpect 1 fire a\n", "t.txs", traced);
+  const Verdict t = replay_text("txaio-scenario 1\nat 0 call_later a 1\nexpect 1 fire a\n", "t.txs", traced);
   EXPECT_EQ(t.status, Status::failed);  // the schedule event is not expected
 }
 
@@ -65,7 +114,7 @@ TEST(Replay, DeterminismCheckPassesForTheRunner) {
   for (int i = 0; i < 50; ++i) {
     text += "at 0 call_later t" + std::to_string(i) + " " + std::to_string(i % 5) + "ms" + (i % 2 ? " via=B" : "") + "\n";
   }
-  const Outcome out = replay_text(text, "d.txs", o);
+  const Verdict out = replay_text(text, "d.txs", o);
   EXPECT_NE(out.status, Status::nondeterministic) << out.message;
 }
 
@@ -87,7 +136,7 @@ TEST(Replay, DeterminismDifferenceNamesHashesAndTheFirstDifferingEvent) {
 
 TEST(Replay, ExitCodes) {
   auto code = [](std::vector<Status> statuses) {
-    std::vector<Outcome> outcomes(statuses.size());
+    std::vector<Verdict> outcomes(statuses.size());
     for (std::size_t i = 0; i < statuses.size(); ++i) outcomes[i].status = statuses[i];
     return exit_code_for(outcomes);
   };

@@ -36,6 +36,30 @@ TEST(Runner, PlainTimersFireInDueOrderAtTheirTimes) {
             (Lines{"0.5015 fire c", "1 fire b", "3 fire a"}));
 }
 
+TEST(RunnerCausal, ACallbackCancellingACallDueAtTheSameInstantStopsIt) {
+  // The op at 1 runs after everything due at 1; the op inside a's callback runs before b.
+  EXPECT_EQ(run_text("at 0 call_later a 1\nat 0 call_later b 1\nat 1 cancel b\n"), (Lines{"1 fire a", "1 fire b"}));
+  EXPECT_EQ(run_text("at 0 call_later a 1\nat 0 call_later b 1\non a cancel b\n"), (Lines{"1 fire a"}));
+}
+
+TEST(RunnerCausal, AndAppliesTheNextOpWithoutAdvancing) {
+  // `at` runs everything due at its time first: a (due now) fires before b is scheduled.
+  EXPECT_EQ(run_text("ties lifo\nat 0 call_later a 0\nat 0 call_later b 0\n"), (Lines{"0 fire a", "0 fire b"}));
+  // `and` schedules b right after a: both are due at once, and lifo runs b first.
+  EXPECT_EQ(run_text("ties lifo\nat 0 call_later a 0\nand call_later b 0\n"), (Lines{"0 fire b", "0 fire a"}));
+}
+
+TEST(RunnerCausal, OpsRunInsideTheCallbackBeforeItsRaiseAndNest) {
+  EXPECT_EQ(run_text("at 0 call_later a 1 raise=boom\non a call_later b 0\non b call_later c 2.5s\non c cancel a\n", true),
+            (Lines{"0 schedule a 1", "1 error a boom", "1 schedule b 1", "1 fire b", "1 schedule c 3.5", "3.5 fire c"}));
+}
+
+TEST(RunnerCausal, BatchedCallsApplyTheirOpsToo) {
+  EXPECT_EQ(run_text("batched B bucket=1 chunk=1\nat 0 call_later a 1.2 via=B\nat 0 call_later b 1.7 via=B\n"
+                     "at 0 call_later c 1.5\non a cancel b\non a call_later d 0 via=B\n"),
+            (Lines{"1 fire a", "1 fire d", "1.5 fire c"}));
+}
+
 TEST(Runner, DesignExampleWithoutBatched) {
   EXPECT_EQ(run_text("at 0 call_later a 5.1\nat 0 call_later c 2\nat 0 call_later e 3 raise=boom\nat 1.2 cancel c\nrun 20\n"),
             (Lines{"3 error e boom", "5.1 fire a"}));

@@ -139,6 +139,31 @@ TEST(ScenarioParse, ExpectMayNameCallsDeclaredLater) {
   EXPECT_EQ(s.expects[0].event.id, "a");
 }
 
+TEST(ScenarioParse, CausalOpsAreGroupedByTheCallThatAppliesThem) {
+  const Scenario s = parse_scenario(
+      "txaio-scenario 1\nbatched B bucket=1\nat 0 call_later a 1\nat 0.5 call_later b 1\non a cancel b\n"
+      "on b call_later c 2s\non a call_later d 3 via=B\n",
+      "on.txs");
+  ASSERT_EQ(s.ops.size(), 2u);
+  ASSERT_EQ(s.calls.size(), 4u);
+  ASSERT_EQ(s.causal_ops.size(), 3u);
+  // a's two ops first, in file order, then b's.
+  EXPECT_EQ(s.calls[0].causal_begin, 0u);
+  EXPECT_EQ(s.calls[0].causal_end, 2u);
+  EXPECT_EQ(s.causal_ops[0].kind, OpKind::cancel);
+  EXPECT_EQ(s.causal_ops[0].call, 1u);
+  EXPECT_EQ(s.causal_ops[0].line, 5u);
+  EXPECT_EQ(s.causal_ops[1].call, 3u);
+  EXPECT_EQ(s.calls[1].causal_begin, 2u);
+  EXPECT_EQ(s.calls[1].causal_end, 3u);
+  EXPECT_EQ(s.causal_ops[2].on, 1u);
+  // c is scheduled when b runs: at b's due time 1.5, for 2 s.
+  EXPECT_EQ(s.calls[2].at_ns, 1'500'000'000);
+  EXPECT_EQ(s.calls[2].delay_ns, 2'000'000'000);
+  EXPECT_EQ(s.calls[3].via, 0u);
+  EXPECT_EQ(s.calls[2].causal_begin, s.calls[2].causal_end);
+}
+
 TEST(ScenarioParse, CancelOfACallAtTheSameTimeAndTwice) {
   const Scenario s =
       parse_scenario("txaio-scenario 1\nat 1 call_later a 1\nat 1 cancel a\nat 1 cancel a\n", "twice.txs");
@@ -160,12 +185,15 @@ TEST(ScenarioTime, ParseLimits) {
   EXPECT_EQ(parse_time("9223372036854775807ns"), std::numeric_limits<std::int64_t>::max());
   EXPECT_FALSE(parse_time("9223372036854775808ns"));
   EXPECT_FALSE(parse_time("99999999999999999999999"));
-  for (const char* bad : {"", ".5", "5.", "1e3", "+1", "-1", "0x10", "5s", "5 ms", "ms", "1.2.3", "1,5", "１"}) {
+  for (const char* bad : {"", ".5", "5.", "1e3", "+1", "-1", "0x10", "5sec", "s", "5ss", "5 ms", "ms", "1.2.3", "1,5", "１"}) {
     std::string why;
     EXPECT_FALSE(parse_time(bad, &why)) << bad;
     EXPECT_FALSE(why.empty()) << bad;
   }
   EXPECT_EQ(parse_time("007"), 7'000'000'000);
+  EXPECT_EQ(parse_time("5s"), 5'000'000'000);
+  EXPECT_EQ(parse_time("1.25s"), 1'250'000'000);
+  EXPECT_EQ(parse_time("0.000000001s"), 1);
   EXPECT_EQ(parse_time("0.1"), 100'000'000);
 }
 

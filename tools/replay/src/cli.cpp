@@ -385,7 +385,7 @@ int run_cli(std::span<const std::string> args, std::ostream& out, std::ostream& 
     for (const std::string& a : args) s += " " + a;
     return s;
   }();
-  auto write_outputs = [&](std::span<const Outcome> outcomes) -> bool {
+  auto write_outputs = [&](std::span<const Verdict> outcomes) -> bool {
     bool ok = true;
     try {
       if (!set.junit.empty()) {
@@ -414,9 +414,9 @@ int run_cli(std::span<const std::string> args, std::ostream& out, std::ostream& 
   const std::size_t broken = static_cast<std::size_t>(
       std::count_if(items.begin(), items.end(), [](const Item& it) { return !it.scenario; }));
   if (broken > 0) {
-    std::vector<Outcome> outcomes;
+    std::vector<Verdict> outcomes;
     for (const Item& item : items) {
-      Outcome o;
+      Verdict o;
       o.name = item.name;
       if (!item.scenario) {
         err << item.parse_error << '\n';
@@ -443,7 +443,7 @@ int run_cli(std::span<const std::string> args, std::ostream& out, std::ostream& 
   for (std::size_t i : selected) total_units += items[i].scenario->ops.size() + 1;
 
   Progress progress(err, interactive, total_units, selected.size());
-  std::vector<std::optional<Outcome>> results(selected.size());
+  std::vector<std::optional<Verdict>> results(selected.size());
   std::mutex result_mutex;
   std::condition_variable result_cv;
   std::atomic<std::size_t> next{0};
@@ -456,7 +456,7 @@ int run_cli(std::span<const std::string> args, std::ostream& out, std::ostream& 
         if (done > reported) progress.add_units(done - reported);
         reported = done;
       };
-      Outcome o = replay_scenario(std::move(*item.scenario), opts);
+      Verdict o = replay_scenario(std::move(*item.scenario), opts);
       progress.add_units(1);
       progress.file_done();
       {
@@ -470,7 +470,7 @@ int run_cli(std::span<const std::string> args, std::ostream& out, std::ostream& 
   for (unsigned j = 0; j < std::min<std::size_t>(jobs, selected.size()); ++j) threads.emplace_back(worker);
 
   std::size_t passed = 0, failed = 0, nondeterministic = 0, errors = 0, updated = 0;
-  std::vector<Outcome> outcomes;
+  std::vector<Verdict> outcomes;
   outcomes.reserve(selected.size());
   bool write_failed = false;
   for (std::size_t k = 0; k < selected.size(); ++k) {
@@ -478,7 +478,7 @@ int run_cli(std::span<const std::string> args, std::ostream& out, std::ostream& 
       std::unique_lock lock(result_mutex);
       result_cv.wait(lock, [&] { return results[k].has_value(); });
     }
-    Outcome& o = *results[k];
+    Verdict& o = *results[k];
     const Item& item = items[selected[k]];
     std::string text;
     switch (o.status) {

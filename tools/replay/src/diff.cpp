@@ -89,7 +89,8 @@ bool myers(Expected a, std::span<const Event> b, std::int64_t tol, std::size_t m
 }
 
 std::string expect_text(const Scenario& s, std::size_t i) {
-  return fmt::format("line {:<5} {}", s.expects[i].line, format_event(s.expects[i].event));
+  return fmt::format("line {:<5} {}{}", s.expects[i].line, s.expects[i].unordered ? "any " : "",
+                     format_event(s.expects[i].event));
 }
 
 }  // namespace
@@ -147,6 +148,43 @@ std::vector<AlignStep> align_events(Expected expected, std::span<const Event> ob
 std::vector<AlignStep> align(std::span<const Event> expected, std::span<const Event> observed,
                              std::int64_t tolerance_ns, std::size_t max_edits) {
   return align_events(expected, observed, tolerance_ns, max_edits);
+}
+
+namespace {
+
+// Reorders observed[begin, end) into the order of expects[begin, end) when they are the same
+// events; returns false (and leaves them) otherwise.
+bool order_set(const Scenario& s, std::vector<Event>& observed, std::size_t begin, std::size_t end,
+               std::int64_t tolerance_ns) {
+  std::vector<bool> used(end - begin, false);
+  std::vector<Event> ordered;
+  ordered.reserve(end - begin);
+  for (std::size_t e = begin; e < end; ++e) {
+    std::size_t o = begin;
+    while (o < end && (used[o - begin] || !events_match(s.expects[e].event, observed[o], tolerance_ns))) ++o;
+    if (o == end) return false;
+    used[o - begin] = true;
+    ordered.push_back(observed[o]);
+  }
+  std::move(ordered.begin(), ordered.end(), observed.begin() + static_cast<std::ptrdiff_t>(begin));
+  return true;
+}
+
+}  // namespace
+
+void order_unordered(const Scenario& s, std::vector<Event>& observed, std::int64_t tolerance_ns) {
+  const std::size_t n = std::min(s.expects.size(), observed.size());
+  for (std::size_t i = 0; i < n;) {
+    if (!s.expects[i].unordered) {
+      ++i;
+      continue;
+    }
+    std::size_t j = i + 1;
+    while (j < s.expects.size() && s.expects[j].unordered && s.expects[j].event.time_ns == s.expects[i].event.time_ns) ++j;
+    if (j > observed.size()) return;  // too few events observed: compare reports it
+    order_set(s, observed, i, j, tolerance_ns);
+    i = j;
+  }
 }
 
 Comparison compare(const Scenario& s, std::span<const Event> observed, std::int64_t tolerance_ns,

@@ -241,13 +241,7 @@ private:
   std::size_t max_markers_;
 };
 
-/// The bucket a batched call due at `due_ns` goes to, by the batched timer's own rule.
-std::int64_t batched_key(const BatchedDecl& d, std::int64_t due_ns) {
-  const auto rounding = d.never_early ? BatchRounding::never_early : BatchRounding::down;
-  return bucket_key(nanoseconds(due_ns), nanoseconds(d.bucket_ns), rounding).count();
-}
-
-void write_scenario(std::string& s, const Outcome& o, std::size_t index, const ReportOptions& options) {
+void write_scenario(std::string& s, const Verdict& o, std::size_t index, const ReportOptions& options) {
   auto out = std::back_inserter(s);
   fmt::format_to(out, R"(<section class="scenario" id="s{}"><h2>{}</h2><span class="badge {}">{}</span>)", index,
                  html_escape(o.name), css_class(o.status), to_string(o.status));
@@ -288,32 +282,39 @@ void write_scenario(std::string& s, const Outcome& o, std::size_t index, const R
 
   std::int64_t t_end = o.run.end_ns;
   if (sc.run_ns) t_end = std::max(t_end, *sc.run_ns);
-  for (const Op& op : sc.ops) {
+  // Ops: `at` / `and` ops at their time; `on` ops where their parent ran (if it did).
+  std::unordered_map<std::string_view, std::int64_t> ran_at;
+  for (const Event& e : o.run.events) {
+    if (e.kind == EventKind::fire || e.kind == EventKind::error) ran_at.emplace(e.id, e.time_ns);
+  }
+  auto add_op = [&](const Op& op, std::int64_t t, const std::string& where) {
     const Call& c = sc.calls[op.call];
-    t_end = std::max(t_end, op.at_ns);
+    t_end = std::max(t_end, t);
     if (op.kind == OpKind::call_later) {
-      rows[0].markers.push_back(Marker{op.at_ns, "triangle", "#7f8c8d",
-                                       fmt::format("line {}: at {} call_later {} {}{}", op.line, format_time(op.at_ns), c.id,
+      rows[0].markers.push_back(Marker{t, "triangle", "#7f8c8d",
+                                       fmt::format("line {}: {} call_later {} {}{}", op.line, where, c.id,
                                                    format_time(c.delay_ns), c.via ? " via=" + sc.batched[*c.via].name : ""),
                                        false, false});
     } else {
-      rows[0].markers.push_back(Marker{op.at_ns, "cross", "#c0392b",
-                                       fmt::format("line {}: at {} cancel {}", op.line, format_time(op.at_ns), c.id), false, false});
+      rows[0].markers.push_back(
+          Marker{t, "cross", "#c0392b", fmt::format("line {}: {} cancel {}", op.line, where, c.id), false, false});
     }
+  };
+  for (const Op& op : sc.ops) add_op(op, op.at_ns, op.chained ? "and" : "at " + format_time(op.at_ns));
+  for (const Op& op : sc.causal_ops) {
+    const std::string& parent = sc.calls[*op.on].id;
+    if (const auto it = ran_at.find(parent); it != ran_at.end()) add_op(op, it->second, "on " + parent);
   }
-  // Buckets as the design computes them, with their call counts.
-  for (std::size_t b = 0; b < sc.batched.size(); ++b) {
-    std::map<std::int64_t, std::size_t> counts;
-    for (const Call& c : sc.calls) {
-      if (c.via && *c.via == b) counts[batched_key(sc.batched[b], add_ns(c.at_ns, c.delay_ns))]++;
-    }
-    if (counts.size() > 5000) continue;
-    for (const auto& [key, n] : counts) {
-      const std::int64_t end = add_ns(key, sc.batched[b].bucket_ns);
-      rows[1 + b].spans.emplace_back(key, end);
-      rows[1 + b].span_counts.push_back(n);
-      t_end = std::max(t_end, end);
-    }
+  // Buckets where the run saw them fire, with the calls they held then.
+  std::vector<std::size_t> drawn(sc.batched.size(), 0);
+  for (const BucketActivity& a : o.run.buckets) {
+    if (a.event.kind != BatchEventKind::fire || a.event.chunk != 0 || a.batched >= sc.batched.size()) continue;
+    if (++drawn[a.batched] > 5000) continue;
+    const std::int64_t key = a.event.key.count();
+    const std::int64_t end = add_ns(key, sc.batched[a.batched].bucket_ns);
+    rows[1 + a.batched].spans.emplace_back(key, end);
+    rows[1 + a.batched].span_counts.push_back(a.event.calls);
+    t_end = std::max(t_end, end);
   }
   // Observed events.
   std::vector<std::pair<std::int64_t, std::string>> lines;
@@ -429,9 +430,9 @@ std::string html_escape(std::string_view text) {
   return out;
 }
 
-void write_html_report(std::ostream& os, std::span<const Outcome> outcomes, const ReportOptions& options) {
+void write_html_report(std::ostream& os, std::span<const Verdict> outcomes, const ReportOptions& options) {
   std::map<Status, std::size_t> counts;
-  for (const Outcome& o : outcomes) counts[o.status]++;
+  for (const Verdict& o : outcomes) counts[o.status]++;
   std::string s;
   auto out = std::back_inserter(s);
   s += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>txaio-replay report</title>\n<style>";
@@ -448,7 +449,7 @@ void write_html_report(std::ostream& os, std::span<const Outcome> outcomes, cons
        R"(<span style="color:#95a5a6">○ expected</span><span style="color:#f39c12">◯ ┆ mismatch</span></div>)";
   s += "\n<table class=\"index\"><tr><th>scenario</th><th>status</th><th>events</th><th>seed</th><th>ties</th><th>seconds</th></tr>\n";
   for (std::size_t i = 0; i < outcomes.size(); ++i) {
-    const Outcome& o = outcomes[i];
+    const Verdict& o = outcomes[i];
     fmt::format_to(out, R"(<tr><td><a href="#s{}">{}</a></td><td><span class="badge {}">{}</span></td>)", i,
                    html_escape(o.name), css_class(o.status), to_string(o.status));
     if (o.scenario) {

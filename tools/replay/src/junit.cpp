@@ -24,7 +24,7 @@ std::pair<std::string, std::string> split_name(std::string_view path) {
   return {dir.empty() ? std::string("scenarios") : dir, std::string(path.substr(slash + 1))};
 }
 
-std::string failure_text(const Outcome& o) {
+std::string failure_text(const Verdict& o) {
   std::string text = o.message;
   if (!o.comparison.report.empty()) {
     if (!text.empty()) text += '\n';
@@ -88,9 +88,9 @@ JunitRun junit_run(std::chrono::system_clock::time_point start, double seconds) 
   return run;
 }
 
-void write_junit(std::ostream& out, std::span<const Outcome> outcomes, const JunitRun& run) {
+void write_junit(std::ostream& out, std::span<const Verdict> outcomes, const JunitRun& run) {
   std::size_t failures = 0, errors = 0, skipped = 0;
-  for (const Outcome& o : outcomes) {
+  for (const Verdict& o : outcomes) {
     switch (o.status) {
       case Status::failed:
       case Status::nondeterministic: ++failures; break;
@@ -109,7 +109,7 @@ void write_junit(std::ostream& out, std::span<const Outcome> outcomes, const Jun
              "time=\"{:.6f}\" timestamp=\"{}\" hostname=\"{}\">\n",
              outcomes.size(), failures, errors, skipped, run.seconds, xml_escape(run.timestamp),
              xml_escape(run.hostname));
-  for (const Outcome& o : outcomes) {
+  for (const Verdict& o : outcomes) {
     const auto [classname, name] = split_name(o.name);
     fmt::print(out, "    <testcase classname=\"{}\" name=\"{}\" file=\"{}\" time=\"{:.6f}\"",
                xml_escape(classname), xml_escape(name), xml_escape(o.name), o.seconds);

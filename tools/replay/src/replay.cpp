@@ -40,9 +40,9 @@ std::optional<std::string> determinism_difference(const RunResult& first, const 
   return out;
 }
 
-int exit_code_for(std::span<const Outcome> outcomes) noexcept {
+int exit_code_for(std::span<const Verdict> outcomes) noexcept {
   bool failed = false, nondeterministic = false;
-  for (const Outcome& o : outcomes) {
+  for (const Verdict& o : outcomes) {
     switch (o.status) {
       case Status::parse_error: return exit_usage;
       case Status::nondeterministic: nondeterministic = true; break;
@@ -56,15 +56,16 @@ int exit_code_for(std::span<const Outcome> outcomes) noexcept {
   return failed ? exit_failed : exit_passed;
 }
 
-Outcome replay_scenario(Scenario scenario, const ReplayOptions& options) {
+Verdict replay_scenario(Scenario scenario, const ReplayOptions& options) {
   const auto start = std::chrono::steady_clock::now();
-  Outcome out;
+  Verdict out;
   out.name = scenario.name;
   out.tolerance_ns = options.tolerance_ns;
   out.trace = options.trace || scenario.expects_trace();
   out.run = run_scenario(scenario, options.run);
   out.hash = event_hash(out.run.events);
   out.compared = compared_events(out.run.events, out.trace);
+  order_unordered(scenario, out.compared, options.tolerance_ns);
   out.comparison = compare(scenario, out.compared, options.tolerance_ns);
   if (out.run.failure) {
     out.status = Status::run_error;
@@ -86,11 +87,11 @@ Outcome replay_scenario(Scenario scenario, const ReplayOptions& options) {
   return out;
 }
 
-Outcome replay_text(std::string_view text, std::string_view name, const ReplayOptions& options) {
+Verdict replay_text(std::string_view text, std::string_view name, const ReplayOptions& options) {
   try {
     return replay_scenario(parse_scenario(text, name), options);
   } catch (const ParseError& e) {
-    Outcome out;
+    Verdict out;
     out.name = std::string(name);
     out.status = Status::parse_error;
     out.message = e.what();

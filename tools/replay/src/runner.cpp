@@ -20,204 +20,247 @@ public:
   using std::runtime_error::runtime_error;
 };
 
-sim::Ties to_sim(Ties ties) noexcept {
-  switch (ties) {
-    case Ties::fifo: return sim::Ties::fifo;
-    case Ties::lifo: return sim::Ties::lifo;
-    case Ties::random: return sim::Ties::random;
-  }
-  return sim::Ties::fifo;
-}
+constexpr std::uint32_t no_call = 0xffffffffu;
 
-enum class CallState : std::uint8_t { idle, pending, ran, cancelled };
-
-constexpr int no_owner = -1;
-
-// What a call's callback needs to know of its `Call`, in 32 bits (so that the callback, with
-// the runner and the call's index, fits in `Callback`'s inline storage): whether it raises,
-// and its batched timer (index + 1, 0 for none).
-class CallTraits {
+// Event key -> call index: open addressing, linear probing, Fibonacci hashing, sized once for
+// every call of the scenario (one entry per call, never erased), so that observing a
+// million-call run allocates nothing per call (replay_parse_run in tools/bench/replay_bench.cpp).
+class CallIds {
 public:
-  explicit CallTraits(const Call& call)
-      : bits_((call.raise ? raises_bit : 0u) | (call.via ? (*call.via + 1) & ~raises_bit : 0u)) {}
-  bool raises() const noexcept { return (bits_ & raises_bit) != 0; }
-  int owner() const noexcept { return static_cast<int>(bits_ & ~raises_bit) - 1; }
+  explicit CallIds(std::size_t calls) {
+    std::size_t capacity = 16;
+    while (capacity < 2 * calls) capacity *= 2;
+    entries_.assign(capacity, Entry{0, no_call});
+    mask_ = capacity - 1;
+    for (std::size_t c = capacity; c > 1; c >>= 1) --shift_;
+  }
+
+  /// Precondition: `key` (non-zero) is absent and fewer than `calls` keys were added.
+  void add(std::uint64_t key, std::uint32_t index) noexcept {
+    std::size_t i = home(key);
+    while (entries_[i].key != 0) i = (i + 1) & mask_;
+    entries_[i] = Entry{key, index};
+  }
+
+  std::uint32_t find(std::uint64_t key) const noexcept {
+    for (std::size_t i = home(key);; i = (i + 1) & mask_) {
+      if (entries_[i].key == key) return entries_[i].index;
+      if (entries_[i].key == 0) return no_call;
+    }
+  }
 
 private:
-  static constexpr std::uint32_t raises_bit = 0x80000000u;
-  std::uint32_t bits_;
-};
-static_assert(sizeof(CallTraits) == 4);
+  struct Entry {
+    std::uint64_t key;
+    std::uint32_t index;
+  };
+  std::size_t home(std::uint64_t key) const noexcept {
+    return static_cast<std::size_t>((key * 0x9e3779b97f4a7c15ULL) >> shift_);
+  }
 
-class Runner {
+  std::vector<Entry> entries_;
+  std::size_t mask_ = 0;
+  unsigned shift_ = 64;
+};
+
+// Runs a scenario's program on a sim::Loop and records what the loop's observer interface
+// reports: the same events, through the same interface, as `sim::Recorder` sees.
+class Runner final : public txaio::Observer {
 public:
   Runner(const Scenario& scenario, const RunOptions& options)
       : scenario_(scenario),
         options_(options),
         loop_(sim::Options{options.seed.value_or(scenario.seed.value_or(0)),
-                           to_sim(options.ties.value_or(scenario.ties.value_or(Ties::fifo))), Dispatch::scheduled,
+                           options.ties.value_or(scenario.ties.value_or(Ties::fifo)), Dispatch::scheduled,
                            options.max_events, nanoseconds(options.jitter_ns.value_or(scenario.jitter_ns.value_or(0)))}),
-        state_(scenario.calls.size(), CallState::idle),
-        handles_(scenario.calls.size()) {
-    if (scenario.batched.size() >= 0x7fffffff) throw std::length_error("too many batched timers for one scenario");
+        handles_(scenario.calls.size()),
+        ids_(scenario.calls.size()) {
     batched_.reserve(scenario.batched.size());
     for (std::uint32_t b = 0; b < scenario.batched.size(); ++b) {
       const BatchedDecl& d = scenario.batched[b];
       batched_.push_back(make_batched_timer(loop_, nanoseconds(d.bucket_ns), static_cast<std::int64_t>(d.chunk),
                                             d.never_early ? BatchRounding::never_early : BatchRounding::down));
-      batched_.back().set_observer([this, b](const BatchEvent& e) { on_batch_event(b, e); });
+      batched_.back().set_observer([this, b](const BatchEvent& e) { on_bucket_event(b, e); });
+      batched_index_.emplace(batched_.back().id(), b);
     }
     if (!batched_.empty()) batched_handles_.resize(scenario.calls.size());
     // Each call is scheduled once and then fires, fails or is cancelled at most once; only
     // the batched timers' trace events can take the list past this.
     events_.reserve(2 * scenario.calls.size());
+    loop_.add_observer(*this);
   }
 
+  ~Runner() override { loop_.remove_observer(*this); }
   Runner(const Runner&) = delete;
   Runner& operator=(const Runner&) = delete;
 
   RunResult run() {
     RunResult result;
     result.seed = loop_.options().seed;
-    result.ties = options_.ties.value_or(scenario_.ties.value_or(Ties::fifo));
+    result.ties = loop_.options().ties;
     try {
-      std::size_t done = 0;
-      for (const Op& op : scenario_.ops) {
-        advance_to(op.at_ns);
-        apply(op);
-        if (options_.progress && (++done & 4095u) == 0) options_.progress(done);
-      }
-      if (scenario_.run_ns) {
-        advance_to(*scenario_.run_ns);
-      } else {
-        run_until_idle();
-      }
-      if (options_.progress) options_.progress(scenario_.ops.size());
+      run_ops();
     } catch (const std::exception& e) {
       result.failure = fmt::format("the run stopped at virtual time {}: {}", format_time(loop_.now().count()), e.what());
     }
     result.end_ns = loop_.now().count();
-    name_fire_events();
     result.events = std::move(events_);
     result.buckets = std::move(buckets_);
     return result;
   }
 
+  void on_event(const txaio::Event& e) override {
+    const std::uint32_t index = call_of(e);
+    if (index == no_call) {
+      if (e.kind == txaio::EventKind::error && e.source == EventSource::bucket_timer) {
+        failed_batched_ = batched_index_.at(e.batched);
+      }
+      return;
+    }
+    const Call& call = scenario_.calls[index];
+    switch (e.kind) {
+      case txaio::EventKind::schedule: record(EventKind::schedule, call.id, e.due.count()); break;
+      case txaio::EventKind::cancel: record(EventKind::cancel, call.id); break;
+      case txaio::EventKind::fire:
+        running_.push_back(events_.size());
+        record(EventKind::fire, call.id);
+        break;
+      case txaio::EventKind::error: {
+        Event& ran = events_[running_.back()];
+        ran.kind = EventKind::error;
+        ran.message = std::string(e.message);
+        break;
+      }
+      case txaio::EventKind::done: running_.pop_back(); break;
+    }
+  }
+
 private:
-  const std::string& batched_name(int index) const { return scenario_.batched[static_cast<std::size_t>(index)].name; }
+  void run_ops() {
+    std::size_t done = 0;
+    for (const Op& op : scenario_.ops) {
+      if (!op.chained) advance_to(op.at_ns);
+      apply(op);
+      if (options_.progress && (++done & 4095u) == 0) options_.progress(done);
+    }
+    if (scenario_.run_ns) {
+      advance_to(*scenario_.run_ns);
+    } else {
+      run_until_idle();
+    }
+    if (options_.progress) options_.progress(scenario_.ops.size());
+  }
+
+  // The scenario call an event is about (no_call for the batched timers' own loop timers and
+  // anything else the scenario did not schedule). A schedule event names the call being
+  // scheduled now; the others look its id up.
+  std::uint32_t call_of(const txaio::Event& e) {
+    const bool mine = e.source == (scheduling_via_ ? EventSource::batched_call : EventSource::loop);
+    if (e.kind == txaio::EventKind::schedule) {
+      if (scheduling_ == no_call || !mine) return no_call;
+      ids_.add(key_of(e), scheduling_);
+      return scheduling_;
+    }
+    if (e.source == EventSource::bucket_timer) return no_call;
+    return ids_.find(key_of(e));
+  }
+
+  // A key unique among the calls of the loop and its batched timers: a batched call's id
+  // with its timer's index in the top bits (ids count buckets from 1 in their top half).
+  std::uint64_t key_of(const txaio::Event& e) const {
+    if (e.source == EventSource::loop) return e.id;
+    return e.id ^ (std::uint64_t{batched_index_.at(e.batched) + 1} << 56);
+  }
 
   void record(EventKind kind, const std::string& id, std::int64_t value = 0, std::string message = {}) {
     events_.push_back(Event{loop_.now().count(), kind, id, std::move(message), value});
   }
 
-  void on_batch_event(std::uint32_t b, const BatchEvent& e) {
+  void on_bucket_event(std::uint32_t b, const BatchEvent& e) {
     buckets_.push_back(BucketActivity{b, e});
     const std::string& name = scenario_.batched[b].name;
     switch (e.kind) {
       case BatchEventKind::schedule: record(EventKind::bucket_timer, name, e.due.count()); break;
-      case BatchEventKind::fire:
-        owner_ = static_cast<int>(b);
-        record(EventKind::bucket_fire, name, 0, fmt::format("{}/{}", e.chunk + 1, e.chunks));
-        break;
+      case BatchEventKind::fire: record(EventKind::bucket_fire, name, 0, fmt::format("{}/{}", e.chunk + 1, e.chunks)); break;
       case BatchEventKind::cancel: record(EventKind::bucket_cancel, name); break;
     }
   }
 
-  // The callback every scenario call runs, told what it needs by its closure: calls run in
-  // due order, scattered over `scenario_.calls`, so a plain fire reads nothing of its `Call`.
-  // Its event holds the call's index in `value` until `name_fire_events` copies the ids in.
-  void on_call(std::uint32_t index, CallTraits traits) {
-    owner_ = traits.owner();
-    state_[index] = CallState::ran;
-    if (traits.raises()) {
-      const Call& call = scenario_.calls[index];
-      record(EventKind::error, call.id, 0, *call.raise);
-      throw ScenarioRaise(*call.raise);
-    }
-    events_.push_back(Event{loop_.now().count(), EventKind::fire, {}, {}, static_cast<std::int64_t>(index)});
-  }
-
-  // Gives each fire event its call's id (and its value back: 0), fetching the call of the
-  // event `ahead` places on into the cache.
-  void name_fire_events() {
-    constexpr std::size_t ahead = 8;
-    const std::size_t n = events_.size();
-    for (std::size_t i = 0; i < n; ++i) {
-      if (i + ahead < n && events_[i + ahead].kind == EventKind::fire) {
-        __builtin_prefetch(&scenario_.calls[static_cast<std::size_t>(events_[i + ahead].value)]);
-      }
-      Event& e = events_[i];
-      if (e.kind != EventKind::fire) continue;
-      e.id = scenario_.calls[static_cast<std::size_t>(e.value)].id;
-      e.value = 0;
-    }
+  // The program of call `index`: its causal ops, then its `raise=`.
+  void on_call(std::uint32_t index) {
+    const Call& call = scenario_.calls[index];
+    for (std::uint32_t i = call.causal_begin; i < call.causal_end; ++i) apply(scenario_.causal_ops[i]);
+    if (call.raise) throw ScenarioRaise(*call.raise);
   }
 
   void apply(const Op& op) {
     const Call& call = scenario_.calls[op.call];
     if (op.kind == OpKind::call_later) {
-      record(EventKind::schedule, call.id, op.at_ns + call.delay_ns);
-      state_[op.call] = CallState::pending;
-      Callback fn([this, index = op.call, traits = CallTraits(call)] { on_call(index, traits); });
-      if (call.via) {
-        batched_handles_[op.call] = batched_[*call.via].schedule(nanoseconds(call.delay_ns), std::move(fn));
-      } else {
-        handles_[op.call] = loop_.schedule(nanoseconds(call.delay_ns), std::move(fn));
-      }
-      return;
-    }
-    if (state_[op.call] != CallState::pending) return;  // already ran or cancelled: a no-op
-    record(EventKind::cancel, call.id);
-    state_[op.call] = CallState::cancelled;
-    if (call.via) {
+      schedule(op.call, call);
+    } else if (call.via) {
       batched_handles_[op.call].cancel();
     } else {
       handles_[op.call].cancel();
     }
   }
 
-  void record_batch_error(const BatchError& e) {
-    record(EventKind::batch_error, owner_ == no_owner ? std::string("?") : batched_name(owner_),
-           static_cast<std::int64_t>(e.messages().size()));
+  void schedule(std::uint32_t index, const Call& call) {
+    Callback fn([this, index] { on_call(index); });
+    scheduling_ = index;
+    scheduling_via_ = call.via.has_value();
+    try {
+      if (call.via) {
+        batched_handles_[index] = batched_[*call.via].schedule(nanoseconds(call.delay_ns), std::move(fn));
+      } else {
+        handles_[index] = loop_.schedule(nanoseconds(call.delay_ns), std::move(fn));
+      }
+    } catch (...) {
+      scheduling_ = no_call;
+      throw;
+    }
+    scheduling_ = no_call;
   }
 
-  // Advances to `t`, carrying on past the exceptions scenario callbacks raise.
-  void advance_to(std::int64_t t) {
+  // A scenario error comes back out of `advance` (a plain call's exception, or a batched
+  // timer's BatchError after the observer named the timer): the events are recorded, the run
+  // goes on.
+  template <class Step>
+  void carry_on(Step step) {
     for (;;) {
       try {
-        loop_.advance_to(nanoseconds(t));
+        step();
         return;
       } catch (const ScenarioRaise&) {
-        // recorded by on_call
       } catch (const BatchError& e) {
-        record_batch_error(e);
+        const std::string name = failed_batched_ == no_call ? std::string("?") : scenario_.batched[failed_batched_].name;
+        record(EventKind::batch_error, name, static_cast<std::int64_t>(e.messages().size()));
+        failed_batched_ = no_call;
       }
     }
+  }
+
+  void advance_to(std::int64_t t) {
+    carry_on([&] { loop_.advance_to(nanoseconds(t)); });
   }
 
   void run_until_idle() {
-    for (;;) {
-      try {
-        loop_.run_until_idle(options_.max_events);
-        return;
-      } catch (const ScenarioRaise&) {
-      } catch (const BatchError& e) {
-        record_batch_error(e);
-      }
-    }
+    carry_on([&] { loop_.run_until_idle(options_.max_events); });
   }
 
   const Scenario& scenario_;
   const RunOptions& options_;
   sim::Loop loop_;  // declared before the batched timers, which must not outlive it
   std::vector<BatchedTimer> batched_;
+  std::unordered_map<std::uint64_t, std::uint32_t> batched_index_;  // BatchedTimer::id() -> index
   std::vector<Event> events_;
   std::vector<BucketActivity> buckets_;
-  std::vector<CallState> state_;
   std::vector<DelayedCall> handles_;
   std::vector<BatchedCall> batched_handles_;
-  // The batched timer whose work ran last (to name the one a BatchError comes from).
-  int owner_ = no_owner;
+  CallIds ids_;  // key_of(event) -> call index
+  std::vector<std::size_t> running_;  // the fire events of the calls running now, innermost last
+  std::uint32_t scheduling_ = no_call;
+  bool scheduling_via_ = false;
+  std::uint32_t failed_batched_ = no_call;  // the batched timer whose BatchError is on its way
 };
 
 }  // namespace

@@ -9,28 +9,16 @@
 #include <functional>
 #include <limits>
 
-#include "txaio/detail/time_text.hpp"
+#include "scenario_chars.hpp"
+#include "scenario_index.hpp"
 #include "txaio/replay/detail/invisible.hpp"
 #include "txaio/replay/detail/utf8.hpp"
 
 namespace txaio::replay {
 
+using namespace detail;
+
 namespace {
-
-constexpr std::int64_t int64_max = std::numeric_limits<std::int64_t>::max();
-constexpr std::uint64_t max_chunk = 1'000'000'000;
-
-constexpr std::string_view time_expected =
-    "expected decimal seconds with up to 9 decimals (e.g. 5 or 1.25) or a number with unit ms, us or ns "
-    "(e.g. 250ms)";
-
-bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-bool is_space(char c) noexcept { return c == ' ' || c == '\t'; }
-
-bool is_id_char(char c, bool first) noexcept {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_') return true;
-  return !first && (c == '.' || c == '-' || c == ':');
-}
 
 // One whitespace-separated token of a line. `raw` is the text as written; quoted parts are
 // unescaped by `value()`.
@@ -71,84 +59,6 @@ std::string show(std::string_view text) {
   return fmt::format("'{}'", text);
 }
 
-// The calls' ids, for lookups by id: an open-addressing table (linear probing, a power-of-two
-// size kept at most three quarters full) of indexes into `Scenario::calls`, with each id's hash beside
-// its index so that a probe reads a call only when the hashes agree.
-class CallIndex {
-public:
-  void reserve(std::size_t n) {
-    std::size_t capacity = 16;
-    while (3 * capacity < 4 * n) capacity *= 2;
-    if (capacity > slots_.size()) rehash(capacity);
-  }
-
-  static std::uint64_t hash(std::string_view id) noexcept { return std::hash<std::string_view>{}(id); }
-
-  std::optional<std::uint32_t> find(std::string_view id, const std::vector<Call>& calls) const {
-    return find(id, hash(id), calls);
-  }
-  /// `find` with the id's `hash` already computed.
-  std::optional<std::uint32_t> find(std::string_view id, std::uint64_t h, const std::vector<Call>& calls) const {
-    if (slots_.empty()) return std::nullopt;
-    for (std::size_t i = h & mask();; i = (i + 1) & mask()) {
-      const Slot& s = slots_[i];
-      if (s.index == empty) return std::nullopt;
-      if (s.hash == static_cast<std::uint32_t>(h) && calls[s.index].id == id) return s.index;
-    }
-  }
-
-  /// Adds `id` (whose hash is `h`) -> `index` unless `id` is present; returns the id's index
-  /// and whether it was added.
-  std::pair<std::uint32_t, bool> try_emplace(std::string_view id, std::uint64_t h, std::uint32_t index,
-                                             const std::vector<Call>& calls) {
-    if (4 * (size_ + 1) > 3 * slots_.size()) rehash(std::max<std::size_t>(16, 2 * slots_.size()));
-    std::size_t i = h & mask();
-    for (;; i = (i + 1) & mask()) {
-      const Slot& s = slots_[i];
-      if (s.index == empty) break;
-      if (s.hash == static_cast<std::uint32_t>(h) && calls[s.index].id == id) return {s.index, false};
-    }
-    slots_[i] = Slot{index, static_cast<std::uint32_t>(h)};
-    ++size_;
-    return {index, true};
-  }
-
-  /// Asks the cache for the slot where the search for hash `h` starts.
-  void prefetch_slot(std::uint64_t h) const noexcept {
-    if (!slots_.empty()) __builtin_prefetch(&slots_[h & mask()]);
-  }
-  /// Asks the cache for the call in the slot where the search for hash `h` starts, if any
-  /// (call once that slot is likely cached, after `prefetch_slot`).
-  void prefetch_call(std::uint64_t h, const std::vector<Call>& calls) const noexcept {
-    if (slots_.empty()) return;
-    const Slot& s = slots_[h & mask()];
-    if (s.index != empty) __builtin_prefetch(&calls[s.index]);
-  }
-
-private:
-  static constexpr std::uint32_t empty = std::numeric_limits<std::uint32_t>::max();
-  struct Slot {
-    std::uint32_t index = empty;
-    std::uint32_t hash = 0;
-  };
-
-  std::size_t mask() const noexcept { return slots_.size() - 1; }
-
-  void rehash(std::size_t capacity) {
-    std::vector<Slot> old(capacity);
-    old.swap(slots_);
-    for (const Slot& s : old) {
-      if (s.index == empty) continue;
-      // The stored hash is the low 32 bits; capacities above 2^32 slots are out of reach.
-      std::size_t i = s.hash & mask();
-      while (slots_[i].index != empty) i = (i + 1) & mask();
-      slots_[i] = s;
-    }
-  }
-
-  std::vector<Slot> slots_;
-  std::size_t size_ = 0;
-};
 
 class Parser {
 public:
@@ -179,11 +89,12 @@ public:
     scenario_.line_count = line_no;
     index_calls();
     resolve_expect_ids();
+    index_causal_ops();
     return std::move(scenario_);
   }
 
 private:
-  // Sizes the lists from a quick count of the lines that start with 'at' or 'expect' (an
+  // Sizes the lists from a quick count of the lines that start with 'at', 'on' or 'expect' (an
   // upper bound: it does not look past the first word), so that they never reallocate.
   void reserve(std::size_t pos) {
     std::size_t ats = 0, expects = 0;
@@ -192,7 +103,7 @@ private:
     while (p < end) {
       while (p < end && is_space(*p)) ++p;
       const std::size_t rest = static_cast<std::size_t>(end - p);
-      if (rest >= 3 && p[0] == 'a' && p[1] == 't' && is_space(p[2])) {
+      if (rest >= 3 && ((p[0] == 'a' && p[1] == 't') || (p[0] == 'o' && p[1] == 'n')) && is_space(p[2])) {
         ++ats;
       } else if (rest >= 7 && std::string_view(p, 6) == "expect" && is_space(p[6])) {
         ++expects;
@@ -300,6 +211,10 @@ private:
       parse_batched();
     } else if (word == "at") {
       parse_at();
+    } else if (word == "on") {
+      parse_on();
+    } else if (word == "and") {
+      parse_and();
     } else if (word == "run") {
       parse_run();
     } else if (word == "expect") {
@@ -307,7 +222,7 @@ private:
     } else if (word == header_line.substr(0, header_line.find(' '))) {
       fail(d, fmt::format("header repeated on line {}: expected it on line 1 only", line_));
     } else {
-      fail(d, fmt::format("unknown directive {}: expected seed, ties, jitter, batched, at, run or expect", show(word)));
+      fail(d, fmt::format("unknown directive {}: expected seed, ties, jitter, batched, at, and, on, run or expect", show(word)));
     }
   }
 
@@ -475,9 +390,7 @@ private:
 
   void parse_at() {
     const Token& d = tokens_[0];
-    if (scenario_.run_ns) {
-      fail(d, fmt::format("'at' after 'run' (line {}): expected every op before the run line", scenario_.run_line));
-    }
+    check_before_run(d, "at");
     const Token& tt = need(1, "time (e.g. 'at 1.5 call_later a 2')");
     const std::int64_t at = parse_time_token(tt, "time");
     if (at < last_at_ns_) {
@@ -485,77 +398,144 @@ private:
                            "decrease",
                            show(tt.raw), format_time(last_at_ns_), last_at_line_));
     }
-    const Token& op = need(2, "op (call_later or cancel)");
     Op o;
     o.at_ns = at;
     o.line = line_;
+    parse_op(o, at);
+    last_at_ns_ = at;
+    last_at_line_ = line_;
+    scenario_.ops.push_back(o);
+  }
+
+  // `and <op> ...`: at the previous `at` line's time, right after its op (no advance between).
+  void parse_and() {
+    const Token& d = tokens_[0];
+    check_before_run(d, "and");
+    if (last_at_line_ == 0) fail(d, "'and' without an earlier 'at' line: expected 'at <time> <op>' first");
+    // `and` has no time token: its op starts at token 1, where `at`'s starts at token 2.
+    tokens_.insert(tokens_.begin() + 1, Token{d.raw, d.col, false});
+    Op o;
+    o.at_ns = last_at_ns_;
+    o.line = line_;
+    o.chained = true;
+    parse_op(o, last_at_ns_);
+    last_at_line_ = line_;
+    scenario_.ops.push_back(o);
+  }
+
+  // `on <id> <op> ...`: the op runs inside the callback of call <id>.
+  void parse_on() {
+    check_before_run(tokens_[0], "on");
+    const Token& id = need(1, "id of the call whose callback applies the op (e.g. 'on a cancel b')");
+    const std::uint32_t parent = find_declared(id);
+    Op o;
+    o.on = parent;
+    o.line = line_;
+    const Call& p = scenario_.calls[parent];
+    // Its calls are scheduled when the parent runs: its due time (exact for a plain timer).
+    const std::int64_t at = p.delay_ns > int64_max - p.at_ns ? int64_max : p.at_ns + p.delay_ns;
+    o.at_ns = at;
+    parse_op(o, at);
+    scenario_.causal_ops.push_back(o);
+  }
+
+  void check_before_run(const Token& d, std::string_view directive) const {
+    if (scenario_.run_ns) {
+      fail(d, fmt::format("'{}' after 'run' (line {}): expected every op before the run line", directive,
+                          scenario_.run_line));
+    }
+  }
+
+  // The call named by `id`, declared by an earlier line.
+  std::uint32_t find_declared(const Token& id) {
+    const std::string name = parse_id(id, "call id");
+    index_calls();
+    const auto index = call_index_.find(name, scenario_.calls);
+    if (!index) fail(id, fmt::format("unknown id {}: expected an id declared by an earlier 'call_later'", show(name)));
+    return *index;
+  }
+
+  // The op of an `at` or `on` line, from token 2 on.
+  void parse_op(Op& o, std::int64_t at) {
+    const Token& op = need(2, "op (call_later or cancel)");
     if (op.raw == "call_later") {
-      Call call;
-      const Token& id = need(3, "call id");
-      call.id = parse_id(id, "call id");
-      call.at_ns = at;
-      call.line = line_;
-      call.delay_ns = parse_time_token(need(4, "delay (e.g. 2.5 or 250ms)"), "delay");
-      if (call.delay_ns > int64_max - at) {
-        fail(tokens_[4], fmt::format("due time {} + {} is out of range: expected a due time below {} s",
-                                     format_time(at), tokens_[4].raw, format_time(int64_max)));
-      }
-      bool has_via = false, has_raise = false;
-      for (std::size_t i = 5; i < tokens_.size(); ++i) {
-        const Token& t = tokens_[i];
-        const std::size_t eq = t.raw.find('=');
-        const std::string_view key = eq == std::string_view::npos ? t.raw : t.raw.substr(0, eq);
-        if (eq == std::string_view::npos || (key != "via" && key != "raise")) {
-          fail(t, fmt::format("unexpected {} after the delay: expected via=<batched timer> or raise=<message>",
-                              show(t.raw)));
-        }
-        const Token value{t.raw.substr(eq + 1), t.col + eq + 1, t.quoted};
-        if (key == "via") {
-          if (has_via) fail(t, "duplicate option 'via': expected each option once");
-          has_via = true;
-          const std::string name = parse_id(value, "batched timer name");
-          call.via = scenario_.find_batched(name);
-          if (!call.via) {
-            fail(value, fmt::format("unknown batched timer {}: expected a name declared by an earlier 'batched' "
-                                    "line{}",
-                                    show(name), declared_batched_names()));
-          }
-        } else {
-          if (has_raise) fail(t, "duplicate option 'raise': expected each option once");
-          has_raise = true;
-          std::string message = token_value(value);
-          if (message.empty()) fail(value, "empty raise= message: expected the text the callback throws");
-          call.raise = std::move(message);
-        }
-      }
-      // The id goes into the index a few lines later (see `index_calls`), once its slot is
-      // in the cache.
-      const std::uint64_t h = CallIndex::hash(call.id);
-      call_index_.prefetch_slot(h);
-      if (unindexed_count_ == unindexed_.size()) index_oldest_call();
-      const auto index = static_cast<std::uint32_t>(scenario_.calls.size());
-      unindexed_[(unindexed_head_ + unindexed_count_++) % unindexed_.size()] = UnindexedCall{h, index, id.col};
       o.kind = OpKind::call_later;
-      o.call = index;
-      scenario_.calls.push_back(std::move(call));
+      o.call = parse_call_later(at);
     } else if (op.raw == "cancel") {
-      const Token& id = need(3, "call id to cancel");
-      const std::string name = parse_id(id, "call id");
-      index_calls();
-      const auto index = call_index_.find(name, scenario_.calls);
-      if (!index) {
-        fail(id, fmt::format("unknown id {}: expected an id declared by an earlier 'call_later'", show(name)));
-      }
       o.kind = OpKind::cancel;
-      o.call = *index;
+      o.call = find_declared(need(3, "call id to cancel"));
       expect_end(4, "after the cancelled id");
     } else {
       fail(op, fmt::format("unknown op {}: expected call_later or cancel", show(op.raw)));
     }
     if (first_op_line_ == 0) first_op_line_ = line_;
-    last_at_ns_ = at;
-    last_at_line_ = line_;
-    scenario_.ops.push_back(o);
+  }
+
+  // `call_later <id> <delay> [via=<B>] [raise=<message>]` from token 2; returns the call's index.
+  std::uint32_t parse_call_later(std::int64_t at) {
+    Call call;
+    const Token& id = need(3, "call id");
+    call.id = parse_id(id, "call id");
+    call.at_ns = at;
+    call.line = line_;
+    call.delay_ns = parse_time_token(need(4, "delay (e.g. 2.5 or 250ms)"), "delay");
+    if (call.delay_ns > int64_max - at) {
+      fail(tokens_[4], fmt::format("due time {} + {} is out of range: expected a due time below {} s",
+                                   format_time(at), tokens_[4].raw, format_time(int64_max)));
+    }
+    parse_call_options(call);
+    // The id goes into the index a few lines later (see `index_calls`), once its slot is
+    // in the cache.
+    const std::uint64_t h = CallIndex::hash(call.id);
+    call_index_.prefetch_slot(h);
+    if (unindexed_count_ == unindexed_.size()) index_oldest_call();
+    const auto index = static_cast<std::uint32_t>(scenario_.calls.size());
+    unindexed_[(unindexed_head_ + unindexed_count_++) % unindexed_.size()] = UnindexedCall{h, index, id.col};
+    scenario_.calls.push_back(std::move(call));
+    return index;
+  }
+
+  void parse_call_options(Call& call) {
+    bool has_via = false, has_raise = false;
+    for (std::size_t i = 5; i < tokens_.size(); ++i) {
+      const Token& t = tokens_[i];
+      const std::size_t eq = t.raw.find('=');
+      const std::string_view key = eq == std::string_view::npos ? t.raw : t.raw.substr(0, eq);
+      if (eq == std::string_view::npos || (key != "via" && key != "raise")) {
+        fail(t, fmt::format("unexpected {} after the delay: expected via=<batched timer> or raise=<message>",
+                            show(t.raw)));
+      }
+      const Token value{t.raw.substr(eq + 1), t.col + eq + 1, t.quoted};
+      if (key == "via") {
+        if (has_via) fail(t, "duplicate option 'via': expected each option once");
+        has_via = true;
+        const std::string name = parse_id(value, "batched timer name");
+        call.via = scenario_.find_batched(name);
+        if (!call.via) {
+          fail(value, fmt::format("unknown batched timer {}: expected a name declared by an earlier 'batched' "
+                                  "line{}",
+                                  show(name), declared_batched_names()));
+        }
+      } else {
+        if (has_raise) fail(t, "duplicate option 'raise': expected each option once");
+        has_raise = true;
+        std::string message = token_value(value);
+        if (message.empty()) fail(value, "empty raise= message: expected the text the callback throws");
+        call.raise = std::move(message);
+      }
+    }
+  }
+
+  // Groups the causal ops by the call that applies them (file order within a call).
+  void index_causal_ops() {
+    std::vector<Op>& causal = scenario_.causal_ops;
+    if (causal.empty()) return;
+    std::stable_sort(causal.begin(), causal.end(), [](const Op& a, const Op& b) { return *a.on < *b.on; });
+    for (std::size_t i = causal.size(); i-- > 0;) {
+      Call& parent = scenario_.calls[*causal[i].on];
+      parent.causal_begin = static_cast<std::uint32_t>(i);
+      if (parent.causal_end == 0) parent.causal_end = static_cast<std::uint32_t>(i + 1);
+    }
   }
 
   std::string declared_batched_names() const {
@@ -583,6 +563,11 @@ private:
   void parse_expect() {
     Expect e;
     e.line = line_;
+    if (tokens_.size() > 1 && tokens_[1].raw == "any" && !tokens_[1].quoted) {
+      // `expect any <event>`: one of a set at one instant, in any order.
+      e.unordered = true;
+      tokens_.erase(tokens_.begin() + 1);
+    }
     const Token& tt = need(1, "time (e.g. 'expect 5.1 fire a')");
     e.event.time_ns = parse_time_token(tt, "time");
     const Token& kt = need(2, "event kind (fire or error)");
@@ -722,186 +707,7 @@ private:
   std::vector<PendingId> pending_ids_;
 };
 
-bool needs_quotes(std::string_view text, bool spaces_ok) {
-  if (text.empty()) return true;
-  if (spaces_ok && (is_space(text.front()) || is_space(text.back()))) return true;
-  for (char c : text) {
-    const auto b = static_cast<unsigned char>(c);
-    if (c == '#' || c == '"' || b < 0x20 || b == 0x7F) return true;
-    if (!spaces_ok && c == ' ') return true;
-  }
-  return false;
-}
-
-std::string quote(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        // Other control characters cannot be written in a scenario; show them visibly.
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
-          out += fmt::format("<0x{:02X}>", static_cast<unsigned char>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
-
 }  // namespace
-
-std::string_view to_string(Ties ties) noexcept {
-  switch (ties) {
-    case Ties::fifo: return "fifo";
-    case Ties::lifo: return "lifo";
-    case Ties::random: return "random";
-  }
-  return "?";
-}
-
-std::optional<Ties> parse_ties(std::string_view text) noexcept {
-  if (text == "fifo") return Ties::fifo;
-  if (text == "lifo") return Ties::lifo;
-  if (text == "random") return Ties::random;
-  return std::nullopt;
-}
-
-std::string_view to_string(EventKind kind) noexcept {
-  switch (kind) {
-    case EventKind::fire: return "fire";
-    case EventKind::error: return "error";
-    case EventKind::schedule: return "schedule";
-    case EventKind::cancel: return "cancel";
-    case EventKind::bucket_timer: return "bucket_timer";
-    case EventKind::bucket_fire: return "bucket_fire";
-    case EventKind::bucket_cancel: return "bucket_cancel";
-    case EventKind::batch_error: return "batch_error";
-  }
-  return "?";
-}
-
-void append_time(std::string& out, std::int64_t ns) { txaio::detail::append_seconds(out, ns); }
-
-std::string format_time(std::int64_t ns) {
-  std::string out;
-  append_time(out, ns);
-  return out;
-}
-
-std::optional<std::int64_t> parse_time(std::string_view text, std::string* why) {
-  auto bad = [&](std::string reason) -> std::optional<std::int64_t> {
-    if (why != nullptr) *why = std::move(reason);
-    return std::nullopt;
-  };
-  std::string_view s = text;
-  std::uint64_t scale = 1'000'000'000;  // ns per unit
-  std::size_t max_decimals = 9;
-  std::string_view unit = "s";
-  if (s.ends_with("ms")) {
-    scale = 1'000'000, max_decimals = 6, unit = "ms";
-  } else if (s.ends_with("us")) {
-    scale = 1'000, max_decimals = 3, unit = "us";
-  } else if (s.ends_with("ns")) {
-    scale = 1, max_decimals = 0, unit = "ns";
-  }
-  if (unit != "s") s.remove_suffix(2);
-  if (s.empty()) return bad(std::string(time_expected));
-  const std::size_t dot = s.find('.');
-  const std::string_view whole = s.substr(0, dot);
-  const std::string_view frac = dot == std::string_view::npos ? std::string_view{} : s.substr(dot + 1);
-  const bool digits_ok = !whole.empty() && std::all_of(whole.begin(), whole.end(), is_digit) &&
-                         std::all_of(frac.begin(), frac.end(), is_digit) &&
-                         (dot == std::string_view::npos || !frac.empty());
-  if (!digits_ok) {
-    if (!text.empty() && text.front() == '-') return bad(fmt::format("negative times are not allowed: {}", time_expected));
-    return bad(std::string(time_expected));
-  }
-  if (frac.size() > max_decimals) {
-    return bad(max_decimals == 0 ? std::string("nanoseconds are whole numbers: expected no decimals with unit ns")
-                                 : fmt::format("{} decimals with unit {}: expected at most {} (times are exact to the "
-                                               "nanosecond)",
-                                               frac.size(), unit, max_decimals));
-  }
-  // whole * scale + frac * scale / 10^len, with overflow checks.
-  std::uint64_t w = 0;
-  for (char c : whole) {
-    const auto d = static_cast<std::uint64_t>(c - '0');
-    if (w > (std::numeric_limits<std::uint64_t>::max() - d) / 10) return bad("out of range: expected at most 9223372036.854775807 s");
-    w = w * 10 + d;
-  }
-  std::uint64_t f = 0;
-  std::uint64_t f_scale = scale;
-  for (char c : frac) {
-    f = f * 10 + static_cast<std::uint64_t>(c - '0');
-    f_scale /= 10;
-  }
-  f *= f_scale;
-  if (w > (static_cast<std::uint64_t>(int64_max) - f) / scale) {
-    return bad("out of range: expected at most 9223372036.854775807 s");
-  }
-  return static_cast<std::int64_t>(w * scale + f);
-}
-
-std::string quote_token(std::string_view text) {
-  return needs_quotes(text, false) ? quote(text) : std::string(text);
-}
-
-std::string quote_message(std::string_view text) {
-  return needs_quotes(text, true) ? quote(text) : std::string(text);
-}
-
-void append_event(std::string& out, const Event& e) {
-  append_time(out, e.time_ns);
-  out += ' ';
-  out += to_string(e.kind);
-  out += ' ';
-  out += e.id;
-  switch (e.kind) {
-    case EventKind::error:
-      out += ' ';
-      if (needs_quotes(e.message, true)) {
-        out += quote(e.message);
-      } else {
-        out += e.message;
-      }
-      break;
-    case EventKind::schedule:
-    case EventKind::bucket_timer:
-      out += ' ';
-      append_time(out, e.value);
-      break;
-    case EventKind::batch_error: {
-      char buf[24];
-      out += ' ';
-      out.append(buf, std::to_chars(buf, buf + sizeof buf, e.value).ptr);
-      break;
-    }
-    case EventKind::bucket_fire:
-      out += ' ';
-      out += e.message;
-      break;
-    default: break;
-  }
-}
-
-std::string format_event(const Event& e) {
-  std::string out;
-  append_event(out, e);
-  return out;
-}
-
-ParseError::ParseError(std::string file, std::size_t line, std::size_t column, std::string message)
-    : std::runtime_error(fmt::format("{}:{}:{}: error: {}", file, line, column, message)),
-      file_(std::move(file)),
-      line_(line),
-      column_(column),
-      message_(std::move(message)) {}
 
 bool Scenario::expects_trace() const noexcept {
   return std::any_of(expects.begin(), expects.end(), [](const Expect& e) { return is_trace_kind(e.event.kind); });

@@ -19,19 +19,9 @@
 #include "txaio/errors.hpp"
 #include "txaio/future.hpp"
 #include "txaio/loop.hpp"
+#include "txaio/sim/ties.hpp"
 
 namespace txaio::sim {
-
-/// How calls due at the same instant are ordered.
-enum class Ties : std::uint8_t {
-  fifo,    ///< scheduling order (Twisted's Clock, asyncio)
-  lifo,    ///< reverse scheduling order
-  random,  ///< a permutation drawn from the loop's seeded PRNG
-};
-
-std::string_view to_string(Ties ties) noexcept;
-/// Parses "fifo" / "lifo" / "random"; `std::invalid_argument` naming the valid values.
-Ties parse_ties(std::string_view text);
 
 /// A loop's configuration. `seed` drives `Ties::random` and the jitter draws.
 struct Options {
@@ -176,6 +166,7 @@ private:
   bool run_one(std::int64_t target);
   void check_budget() const;
   void invoke(Callback& fn, std::uint64_t id, std::int64_t due);
+  void notify_error(std::uint64_t id, std::int64_t due) noexcept;
   void take_threadsafe();
   void throw_reported();
   std::uint64_t next_tie() noexcept;

@@ -40,6 +40,12 @@ struct Comparison {
   std::string report;
 };
 
+/// For each set of `expect any` lines (consecutive, same time): when the observed events at
+/// the set's places are the set's events in another order (times within `tolerance_ns`),
+/// puts them in the set's order, so that `compare` sees them equal. Anything else (an event
+/// missing, extra or different) is left as observed for `compare` to report.
+void order_unordered(const Scenario& scenario, std::vector<Event>& observed, std::int64_t tolerance_ns);
+
 /// Compares `observed` (already filtered for the mode) with `scenario.expects`.
 Comparison compare(const Scenario& scenario, std::span<const Event> observed, std::int64_t tolerance_ns,
                    std::size_t max_diff_lines = 40);

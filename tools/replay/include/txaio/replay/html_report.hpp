@@ -29,6 +29,6 @@ std::string html_escape(std::string_view text);
 /// fires and errors), a row of plain-timer fires and errors, and a row of expectations.
 /// Mismatched events are ringed and marked by an orange line across the rows; the first
 /// divergence is labelled. Deterministic output for the same outcomes.
-void write_html_report(std::ostream& out, std::span<const Outcome> outcomes, const ReportOptions& options = {});
+void write_html_report(std::ostream& out, std::span<const Verdict> outcomes, const ReportOptions& options = {});
 
 }  // namespace txaio::replay

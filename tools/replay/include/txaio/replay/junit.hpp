@@ -32,6 +32,6 @@ JunitRun junit_run(std::chrono::system_clock::time_point start, double seconds);
 /// with the diff, a parse or run error an `<error>`, and a scenario not run a `<skipped>`.
 /// `time` attributes are the measured seconds; the output is otherwise a function of
 /// `outcomes` and `run`.
-void write_junit(std::ostream& out, std::span<const Outcome> outcomes, const JunitRun& run);
+void write_junit(std::ostream& out, std::span<const Verdict> outcomes, const JunitRun& run);
 
 }  // namespace txaio::replay

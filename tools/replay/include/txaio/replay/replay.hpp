@@ -45,7 +45,7 @@ enum class Status : std::uint8_t {
 std::string_view to_string(Status status) noexcept;
 
 /// The verdict on one scenario.
-struct Outcome {
+struct Verdict {
   std::string name;
   Status status = Status::not_run;
   std::optional<Scenario> scenario;
@@ -70,12 +70,12 @@ std::optional<std::string> determinism_difference(const RunResult& first, const 
 /// The exit code for a set of verdicts: `exit_usage` if a file did not parse, else
 /// `exit_nondeterministic` if a determinism check failed, else `exit_failed` if an expectation
 /// failed or a run stopped early, else `exit_passed`.
-int exit_code_for(std::span<const Outcome> outcomes) noexcept;
+int exit_code_for(std::span<const Verdict> outcomes) noexcept;
 
 /// Runs and judges a parsed scenario.
-Outcome replay_scenario(Scenario scenario, const ReplayOptions& options);
+Verdict replay_scenario(Scenario scenario, const ReplayOptions& options);
 
 /// Parses `text` (named `name` in messages) and, when it parses, runs and judges it.
-Outcome replay_text(std::string_view text, std::string_view name, const ReplayOptions& options);
+Verdict replay_text(std::string_view text, std::string_view name, const ReplayOptions& options);
 
 }  // namespace txaio::replay

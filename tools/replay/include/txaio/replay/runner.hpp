@@ -1,21 +1,22 @@
 #pragma once
 /// Runs a parsed scenario on a `txaio::sim::Loop` and collects what it observes.
 ///
-/// For each op, in file order, the loop first advances to the op's time (every timer due at or
-/// before it fires), then the op is applied. Then the loop runs to `run <t>`, or until idle.
+/// For each `at` op, in file order, the loop first advances to the op's time (every timer due
+/// at or before it fires), then the op is applied; an `and` op is applied right after the
+/// previous one, without advancing. Then the loop runs to `run <t>`, or until idle. A call's
+/// callback applies its `on` ops, in file order, then throws its `raise=` message, if any.
 ///
-/// Errors. Each scenario callback is wrapped: when it returns, the runner records
-/// `<now> fire <id>`; when it throws (`raise=`), it records `<now> error <id> <message>` and
-/// rethrows, so the loop and the batched timer see a real exception. A plain timer's exception
-/// comes back out of `advance`; the runner catches it and advances on. A batched timer
-/// collects its calls' exceptions and reports one `BatchError` per bucket through the loop,
-/// which rethrows it from `advance`; the runner catches it too, records it in the trace as
-/// `<now> batch_error <B> <n>` and does not record the calls again: each failed call appears
-/// once, as its own `error` event at the time it ran (its chunk's time).
+/// What is observed comes from the loop's observer interface (`txaio::Observer`, as
+/// `sim::Recorder` sees it), not from the callbacks: `schedule`, `cancel`, `fire` of the
+/// scenario's calls, plain and batched; a call whose callback throws is one `error` event at
+/// the time it ran. A plain call's exception comes back out of `advance`; a batched timer's
+/// `BatchError` too, after the timer's own `error` event named it: the runner records it in
+/// the trace as `<now> batch_error <B> <n>`, and carries on.
 ///
-/// Trace events of batched timers come from `BatchedTimer::set_observer`: `bucket_timer` when
-/// B schedules a loop timer for a bucket or its next chunk, `bucket_fire B i/k` when one runs
-/// chunk i of k, `bucket_cancel` when a bucket lost its last call and its loop timer.
+/// Trace events of batched timers' loop timers come from `BatchedTimer::set_observer`:
+/// `bucket_timer` when B schedules a loop timer for a bucket or its next chunk,
+/// `bucket_fire B i/k` when one runs chunk i of k, `bucket_cancel` when a bucket lost its last
+/// call and its loop timer.
 
 #include <cstdint>
 #include <functional>

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "txaio/sim/ties.hpp"
+
 
 namespace txaio::replay {
 
@@ -20,11 +22,8 @@ inline constexpr std::size_t max_line_bytes = 4096;
 /// Longest accepted id or batched-timer name, in bytes.
 inline constexpr std::size_t max_id_bytes = 64;
 
-/// `ties`: how calls due at the same instant are ordered (the runner maps it onto
-/// `sim::Ties`; the format has its own type so that this header needs no loop).
-enum class Ties : std::uint8_t { fifo, lifo, random };
-
-std::string_view to_string(Ties ties) noexcept;
+/// `ties`: how calls due at the same instant are ordered: the loop's own policy.
+using Ties = sim::Ties;
 /// "fifo", "lifo" or "random"; nullopt otherwise.
 std::optional<Ties> parse_ties(std::string_view text) noexcept;
 
@@ -68,7 +67,7 @@ std::string format_time(std::int64_t ns);
 void append_time(std::string& out, std::int64_t ns);
 
 /// Parses a scenario time or duration: decimal seconds with up to 9 decimals ("5", "1.25"), or a
-/// number with unit ms, us or ns ("250ms", "1.5us", "7ns"), exactly, without floating point.
+/// number with unit s, ms, us or ns ("5s", "250ms", "1.5us", "7ns"), exactly, without floating point.
 /// Returns nullopt with `why` set when malformed or out of range.
 std::optional<std::int64_t> parse_time(std::string_view text, std::string* why = nullptr);
 
@@ -111,30 +110,46 @@ struct BatchedDecl {
   std::size_t line = 0;
 };
 
-/// A call declared by `at <t> call_later <id> <delay> [via=<B>] [raise=<message>]`.
+/// A call declared by `at <t> call_later <id> <delay> [via=<B>] [raise=<message>]` (or by
+/// `on <parent> call_later ...`).
 struct Call {
   std::string id;
+  /// When it is scheduled: the `at` time; for a call declared by an `on` line, its parent's
+  /// due time (exact for a plain timer; a batched parent runs somewhere in its bucket).
   std::int64_t at_ns = 0;
   std::int64_t delay_ns = 0;
   std::optional<std::uint32_t> via;  ///< index into `Scenario::batched`
   std::optional<std::string> raise;  ///< the callback throws std::runtime_error(*raise)
+  /// The ops its callback applies when it runs: `Scenario::causal_ops[causal_begin, causal_end)`.
+  std::uint32_t causal_begin = 0;
+  std::uint32_t causal_end = 0;
   std::size_t line = 0;
 };
 
 enum class OpKind : std::uint8_t { call_later, cancel };
 
-/// One `at` line, in file order (which is time order).
+/// One `at` or `and` line (in file order, which is time order), or one `on` line.
 struct Op {
+  /// The `at` time; for an `on` op, the estimate of `Call::at_ns`.
   std::int64_t at_ns = 0;
   OpKind kind = OpKind::call_later;
   std::uint32_t call = 0;  ///< index into `Scenario::calls`
+  /// For `and <op>`: applied right after the previous op, at its time, without advancing the
+  /// loop in between (an `at` op first runs everything due at or before its time).
+  bool chained = false;
+  /// For `on <parent> ...`: the parent's index into `Scenario::calls`; the op is applied
+  /// inside the parent's callback, before it returns (or throws its `raise=`).
+  std::optional<std::uint32_t> on;
   std::size_t line = 0;
 };
 
 /// One `expect` line.
+/// One `expect` line. Consecutive `expect any <t> ...` lines with the same time form a set:
+/// the observed events at their places may come in any order.
 struct Expect {
   Event event;
   std::size_t line = 0;
+  bool unordered = false;
 };
 
 /// A parsed scenario file.
@@ -145,7 +160,9 @@ struct Scenario {
   std::optional<std::int64_t> jitter_ns;  ///< `jitter <dur>`: the loop's `sim::Options::jitter`
   std::vector<BatchedDecl> batched;
   std::vector<Call> calls;
-  std::vector<Op> ops;
+  std::vector<Op> ops;  ///< the `at` and `and` lines
+  /// The `on` lines, grouped by parent call (see `Call::causal_begin`), in file order per parent.
+  std::vector<Op> causal_ops;
   std::optional<std::int64_t> run_ns;  ///< `run <t>`; nullopt: until idle
   std::size_t run_line = 0;
   std::vector<Expect> expects;
@@ -161,8 +178,9 @@ struct Scenario {
 /// Parses a whole scenario file. `name` is the file name used in `ParseError`s. Throws
 /// `ParseError` at the first problem: a missing or wrong header, an empty file, non-UTF-8
 /// bytes, control characters, a line over `max_line_bytes`, unknown directives or kinds, bad
-/// or out-of-range numbers, decreasing `at` times, unknown or duplicate ids, batched timers
-/// used before they are declared, misplaced `seed` / `ties` / `jitter` / `run`, and trailing tokens.
+/// or out-of-range numbers, decreasing `at` times, unknown or duplicate ids (an `on` line names
+/// calls declared above it), batched timers used before they are declared, misplaced `seed` /
+/// `ties` / `jitter` / `run`, and trailing tokens.
 Scenario parse_scenario(std::string_view text, std::string_view name);
 
 }  // namespace txaio::replay
