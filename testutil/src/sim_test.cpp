@@ -23,6 +23,7 @@ std::string creation_site(const Failure& failure) {
 }  // namespace
 
 void CallbackErrorLog::on_event(const Event& event) {
+  if (event.source != EventSource::loop) return;  // batched calls' events name their own ids
   switch (event.kind) {
     case EventKind::schedule: scheduled_at_[event.id] = event.time; break;
     case EventKind::cancel: scheduled_at_.erase(event.id); break;
@@ -47,6 +48,7 @@ void CallbackErrorLog::on_event(const Event& event) {
       }
       break;
     }
+    case EventKind::done: break;
   }
 }
 
