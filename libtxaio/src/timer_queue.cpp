@@ -46,7 +46,7 @@ std::uint32_t TimerQueue::push(std::int64_t due, std::uint64_t tie, Callback fn,
     if ((size_ & (chunk_size - 1)) == 0) chunks_.push_back(std::make_unique<Node[]>(chunk_size));
     slot = size_++;
   } else {
-    free_ = node(slot).next_free;
+    free_ = static_cast<std::uint32_t>(node(slot).word & ~free_tag);
   }
   const std::uint64_t fresh = next_gen_++;
   bucket.push_back(Entry{due, tie, fresh, slot});
@@ -58,8 +58,7 @@ std::uint32_t TimerQueue::push(std::int64_t due, std::uint64_t tie, Callback fn,
   ++entries_;
   Node& n = node(slot);
   n.fn = std::move(fn);
-  n.gen = fresh;
-  n.live = 1;
+  n.word = fresh;
   gen = fresh;
   ++live_;
   return slot;
@@ -98,9 +97,7 @@ void TimerQueue::to_radix() {
 
 void TimerQueue::release(std::uint32_t slot) noexcept {
   Node& n = node(slot);
-  n.live = 0;
-  n.gen = no_gen;
-  n.next_free = free_;
+  n.word = free_tag | free_;
   free_ = slot;
   --live_;
 }

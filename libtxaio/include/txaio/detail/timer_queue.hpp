@@ -38,11 +38,12 @@ public:
   /// Removes a pending timer. Returns false when it already ran or was cancelled.
   bool cancel(std::uint32_t slot, std::uint64_t gen) noexcept;
   bool active(std::uint32_t slot, std::uint64_t gen) const noexcept {
-    return slot < size_ && node(slot).gen == gen && node(slot).live;
+    return slot < size_ && node(slot).word == gen;
   }
 
   /// Test seam: the generation the next push gets. It must not go back (generations are
-  /// unique); tests use it to start near 2^32 or 2^64 without pushing that many timers.
+  /// unique) and stays below 2^63; tests use it to start near 2^32 without pushing that many
+  /// timers.
   void set_next_generation(std::uint64_t gen) noexcept { next_gen_ = gen; }
   std::size_t size() const noexcept { return live_; }
   bool empty() const noexcept { return live_ == 0; }
@@ -59,23 +60,24 @@ public:
   std::size_t bytes_reserved() const noexcept;
 
 private:
-  static constexpr std::uint64_t no_gen = ~std::uint64_t{0};  // a free slot's generation
+  static constexpr std::uint32_t no_slot = 0x7fffffffu;
+  // A slot's `word`: the generation of the timer in it, or, when the slot is free, `free_tag`
+  // with the next free slot below it. Generations stay below 2^63 (a count of pushes), so a
+  // free slot never matches a handle or a heap entry.
+  static constexpr std::uint64_t free_tag = std::uint64_t{1} << 63;
   struct Node {
     Callback fn;
-    std::uint64_t gen = no_gen;
-    std::uint32_t next_free : 31 = 0;
-    std::uint32_t live : 1 = 0;
+    std::uint64_t word = free_tag | no_slot;
   };
   static constexpr std::uint32_t chunk_bits = 10;
   static constexpr std::uint32_t chunk_size = 1u << chunk_bits;
-  static constexpr std::uint32_t no_slot = 0x7fffffffu;
 
   Node& node(std::uint32_t slot) noexcept { return chunks_[slot >> chunk_bits][slot & (chunk_size - 1)]; }
   const Node& node(std::uint32_t slot) const noexcept {
     return chunks_[slot >> chunk_bits][slot & (chunk_size - 1)];
   }
   void release(std::uint32_t slot) noexcept;
-  bool alive(const Entry& e) const noexcept { return node(e.slot).gen == e.gen; }
+  bool alive(const Entry& e) const noexcept { return node(e.slot).word == e.gen; }
   bool refill() noexcept;
   bool split(std::vector<Entry>& bucket, std::uint64_t least) noexcept;
   void to_radix();
