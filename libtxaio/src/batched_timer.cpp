@@ -622,12 +622,13 @@ std::size_t BatchedTimer::pending_count() const noexcept { return impl_->pending
 std::size_t BatchedTimer::waiting_buckets() const noexcept { return impl_->waiting_buckets(); }
 std::size_t BatchedTimer::chunking_buckets() const noexcept { return impl_->chunking_buckets(); }
 std::size_t BatchedTimer::underlying_timers() const noexcept { return impl_->underlying_timers(); }
-std::size_t BatchedTimer::bytes_reserved() const noexcept { return impl_->bytes_reserved(); }
 std::uint64_t BatchedTimer::id() const noexcept { return reinterpret_cast<std::uintptr_t>(impl_.get()); }
 void BatchedTimer::set_observer(BatchObserver observer) { impl_->set_observer(std::move(observer)); }
 
 void detail::skip_bucket_generations(BatchedTimer& timer, std::uint64_t n) noexcept {
   timer.impl_->skip_generations(n);
 }
+
+std::size_t detail::batched_bytes_reserved(const BatchedTimer& timer) noexcept { return timer.impl_->bytes_reserved(); }
 
 }  // namespace txaio

@@ -820,14 +820,14 @@ TEST_F(BatchedTimerTest, CountsFollowCallsBucketsAndChunks) {
   auto batched = txaio::make_batched_timer(1s, 1);
   EXPECT_EQ(batched.pending_count(), 0u);
   EXPECT_EQ(batched.underlying_timers(), 0u);
-  const std::size_t empty_bytes = batched.bytes_reserved();
+  const std::size_t empty_bytes = txaio::detail::batched_bytes_reserved(batched);
   batched.call_later(1, record("a"));
   batched.call_later(1, record("b"));
   batched.call_later(2, record("c"));
   EXPECT_EQ(batched.pending_count(), 3u);
   EXPECT_EQ(batched.waiting_buckets(), 2u);
   EXPECT_EQ(batched.chunking_buckets(), 0u);
-  EXPECT_GT(batched.bytes_reserved(), empty_bytes);
+  EXPECT_GT(txaio::detail::batched_bytes_reserved(batched), empty_bytes);
   loop_.advance(1s);
   EXPECT_EQ(batched.pending_count(), 2u);
   EXPECT_EQ(batched.waiting_buckets(), 1u);

@@ -62,6 +62,9 @@ class BatchedTimerImpl;
 /// Test seam: adds `n` to the generation of every bucket slot of `timer`, as if each slot had
 /// been reused `n` more times (to reach 2^32 reuses without making them).
 void skip_bucket_generations(BatchedTimer& timer, std::uint64_t n) noexcept;
+/// Bytes held by `timer`'s own structures (capacity included; heap-stored callables not), for
+/// the memory tests.
+std::size_t batched_bytes_reserved(const BatchedTimer& timer) noexcept;
 }  // namespace detail
 
 /// How a call's due time maps onto the bucket grid.
@@ -176,9 +179,6 @@ public:
   /// Loop timers this batched timer has pending: one per waiting or chunking bucket, so
   /// `waiting_buckets() + chunking_buckets()`, less the bucket whose chunk is running now.
   std::size_t underlying_timers() const noexcept;
-  /// Bytes held by the timer's own structures (capacity included; heap-stored callables not).
-  std::size_t bytes_reserved() const noexcept;
-
   /// This timer's identity in loop events (`Event::batched`): the same for the timer's life,
   /// and for its moved-to owner.
   std::uint64_t id() const noexcept;
@@ -188,6 +188,7 @@ public:
 
 private:
   friend void detail::skip_bucket_generations(BatchedTimer& timer, std::uint64_t n) noexcept;
+  friend std::size_t detail::batched_bytes_reserved(const BatchedTimer& timer) noexcept;
   std::shared_ptr<detail::BatchedTimerImpl> impl_;
 };
 
