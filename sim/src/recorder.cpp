@@ -9,6 +9,7 @@
 #include "txaio/sim/loop.hpp"
 
 #include "txaio/detail/time_text.hpp"
+#include "txaio/sim/detail/scenario_quote.hpp"
 
 namespace txaio::sim {
 
@@ -52,29 +53,6 @@ std::string sanitize(std::string_view text) {
   }
   if (out.empty()) out = "(empty message)";
   return out;
-}
-
-bool is_space(char c) { return c == ' ' || c == '\t'; }
-
-// Quoted with the format's escapes when `text` would not read back as written.
-std::string quote(std::string_view text, bool spaces_ok) {
-  bool needs = text.empty() || (spaces_ok && (is_space(text.front()) || is_space(text.back())));
-  for (char c : text) {
-    if (c == '#' || c == '"' || static_cast<unsigned char>(c) < 0x20 || (!spaces_ok && c == ' ')) needs = true;
-  }
-  if (!needs) return std::string(text);
-  std::string out = "\"";
-  for (char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default: out += c;
-    }
-  }
-  return out + '"';
 }
 
 // A comment line: one line, no control characters.
@@ -328,7 +306,7 @@ void Recorder::write(std::ostream& out) const {
     }
     out << " call_later " << names[line.call] << ' ' << format_time(c.delay_ns);
     if (c.via != none) out << " via=" << batched_[c.via].name;
-    if (c.raised) out << " raise=" << quote(c.raise, false);
+    if (c.raised) out << " raise=" << txaio::sim::detail::scenario_text(c.raise, false);
     out << '\n';
   }
   out << "run " << format_time(std::max(end, last_op_ns_)) << '\n';
@@ -336,7 +314,7 @@ void Recorder::write(std::ostream& out) const {
     switch (line.kind) {
       case LineKind::fire: out << "expect " << format_time(line.time_ns) << " fire " << names[line.call] << '\n'; break;
       case LineKind::error:
-        out << "expect " << format_time(line.time_ns) << " error " << names[line.call] << ' ' << quote(line.text, true)
+        out << "expect " << format_time(line.time_ns) << " error " << names[line.call] << ' ' << txaio::sim::detail::scenario_text(line.text, true)
             << '\n';
         break;
       case LineKind::comment: out << "# " << line.text << '\n'; break;

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "scenario_chars.hpp"
+#include "txaio/sim/detail/scenario_quote.hpp"
 #include "txaio/detail/time_text.hpp"
 #include "txaio/replay/scenario.hpp"
 
@@ -13,44 +14,7 @@ namespace txaio::replay {
 
 using detail::int64_max;
 using detail::is_digit;
-using detail::is_space;
 using detail::time_expected;
-
-namespace {
-
-bool needs_quotes(std::string_view text, bool spaces_ok) {
-  if (text.empty()) return true;
-  if (spaces_ok && (is_space(text.front()) || is_space(text.back()))) return true;
-  for (char c : text) {
-    const auto b = static_cast<unsigned char>(c);
-    if (c == '#' || c == '"' || b < 0x20 || b == 0x7F) return true;
-    if (!spaces_ok && c == ' ') return true;
-  }
-  return false;
-}
-
-std::string quote(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        // Other control characters cannot be written in a scenario; show them visibly.
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
-          out += fmt::format("<0x{:02X}>", static_cast<unsigned char>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
-
-}  // namespace
 
 std::optional<Ties> parse_ties(std::string_view text) noexcept {
   if (text == "fifo") return Ties::fifo;
@@ -140,11 +104,11 @@ std::optional<std::int64_t> parse_time(std::string_view text, std::string* why) 
 }
 
 std::string quote_token(std::string_view text) {
-  return needs_quotes(text, false) ? quote(text) : std::string(text);
+  return sim::detail::scenario_text(text, false);
 }
 
 std::string quote_message(std::string_view text) {
-  return needs_quotes(text, true) ? quote(text) : std::string(text);
+  return sim::detail::scenario_text(text, true);
 }
 
 void append_event(std::string& out, const Event& e) {
@@ -156,11 +120,7 @@ void append_event(std::string& out, const Event& e) {
   switch (e.kind) {
     case EventKind::error:
       out += ' ';
-      if (needs_quotes(e.message, true)) {
-        out += quote(e.message);
-      } else {
-        out += e.message;
-      }
+      out += sim::detail::scenario_text(e.message, true);
       break;
     case EventKind::schedule:
     case EventKind::bucket_timer:
