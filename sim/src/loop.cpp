@@ -38,22 +38,6 @@ struct RunningFlag {
 
 }  // namespace
 
-std::string_view to_string(Ties ties) noexcept {
-  switch (ties) {
-    case Ties::fifo: return "fifo";
-    case Ties::lifo: return "lifo";
-    case Ties::random: return "random";
-  }
-  return "?";
-}
-
-Ties parse_ties(std::string_view text) {
-  if (text == "fifo") return Ties::fifo;
-  if (text == "lifo") return Ties::lifo;
-  if (text == "random") return Ties::random;
-  throw std::invalid_argument(fmt::format("unknown ties policy '{}': expected fifo, lifo or random", text));
-}
-
 std::ostream& operator<<(std::ostream& os, Ties ties) { return os << to_string(ties); }
 
 std::ostream& operator<<(std::ostream& os, const Options& options) {

@@ -3,64 +3,17 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <sstream>
 #include <unordered_set>
 
 #include "txaio/sim/loop.hpp"
 
-#include "txaio/detail/time_text.hpp"
-#include "txaio/sim/detail/scenario_quote.hpp"
+#include "txaio/scenario.hpp"
 
 namespace txaio::sim {
 
 namespace {
 
 constexpr std::size_t no_line = static_cast<std::size_t>(-1);
-
-// Exact decimal seconds, as the scenario format writes them (times before 0 show as 0).
-std::string format_time(std::int64_t ns) {
-  return txaio::detail::format_seconds(std::max<std::int64_t>(ns, 0));
-}
-
-// Keeps a message writable in a scenario: valid UTF-8 only (other bytes become '?'), and
-// short enough for the format's line limit.
-std::string sanitize(std::string_view text) {
-  constexpr std::size_t max_bytes = 1000;
-  std::string out;
-  for (std::size_t i = 0; i < text.size() && out.size() < max_bytes;) {
-    const auto b = static_cast<unsigned char>(text[i]);
-    std::size_t len = b < 0x80 ? 1 : (b >= 0xC2 && b <= 0xDF) ? 2 : (b >= 0xE0 && b <= 0xEF) ? 3 : (b >= 0xF0 && b <= 0xF4) ? 4 : 0;
-    bool ok = len > 0 && i + len <= text.size();
-    for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(text[i + k]) & 0xC0u) == 0x80u;
-    if (ok && len == 3) {
-      const auto b1 = static_cast<unsigned char>(text[i + 1]);
-      ok = !(b == 0xE0 && b1 < 0xA0) && !(b == 0xED && b1 >= 0xA0);  // overlong, surrogate
-    } else if (ok && len == 4) {
-      const auto b1 = static_cast<unsigned char>(text[i + 1]);
-      ok = !(b == 0xF0 && b1 < 0x90) && !(b == 0xF4 && b1 >= 0x90);
-    }
-    if (!ok) {
-      out += '?';
-      ++i;
-      continue;
-    }
-    if (len == 1 && ((b < 0x20 && b != '\n' && b != '\t' && b != '\r') || b == 0x7F)) {
-      out += '?';
-    } else {
-      out.append(text.substr(i, len));
-    }
-    i += len;
-  }
-  if (out.empty()) out = "(empty message)";
-  return out;
-}
-
-// A comment line: one line, no control characters.
-std::string comment_text(std::string_view text) {
-  std::string out;
-  for (char c : sanitize(text)) out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
-  return out;
-}
 
 std::string valid_name(std::string_view name) {
   std::string out;
@@ -231,14 +184,14 @@ void Recorder::on_error(const txaio::Event& e) {
     // A batched timer's summary of its calls' errors (recorded one by one) comes again
     // through the loop's report, as an error outside any call: written as a comment.
     if (e.source == EventSource::loop) {
-      comment(rel(e.time), fmt::format("error outside a timer callback (not replayed): {}", comment_text(e.message)));
+      comment(rel(e.time), fmt::format("error outside a timer callback (not replayed): {}", e.message));
     }
     return;
   }
   if (running_lines_.empty() || running_lines_.back() == no_line) return;
   // The callback running now threw: its fire becomes an error, and the replay throws too.
   Line& line = lines_[running_lines_.back()];
-  const std::string message = sanitize(e.message);
+  const std::string message(e.message);
   line.kind = LineKind::error;
   line.text = message;
   Call& call = calls_[line.call];
@@ -247,7 +200,7 @@ void Recorder::on_error(const txaio::Event& e) {
 }
 
 void Recorder::comment(std::int64_t t, std::string text) {
-  lines_.push_back(Line{LineKind::comment, t, none, none, fmt::format("{}: {}", format_time(t), text), fires_});
+  lines_.push_back(Line{LineKind::comment, t, none, none, fmt::format("{}: {}", scenario::format_time(t), text), fires_});
 }
 
 // Each written call's id: its name, made valid and unique, or t<n>.
@@ -266,67 +219,88 @@ std::vector<std::string> Recorder::final_names() const {
   return names;
 }
 
-void Recorder::write_header(std::ostream& out) const {
-  out << "txaio-scenario 1\n";
-  out << "# Recorded by txaio::sim::Recorder";
-  if (!title_.empty()) out << ": " << comment_text(title_);
-  out << "\n# " << call_count() << " calls; times in seconds from the start of the recording.\n";
-  out << "# The expect lines are what really happened; replaying shows where the model differs.\n";
+// The recording as a scenario model: the ops in order, `on` ops grouped by the call whose
+// callback made them, the fires and errors as expectations, the notes as comments.
+scenario::Scenario Recorder::model() const {
+  scenario::Scenario sc;
+  add_settings(sc);
+  const std::vector<std::string> names = final_names();
+  std::vector<std::uint32_t> index(calls_.size(), none);  // recorder call -> model call
+  for (std::size_t i = 0; i < calls_.size(); ++i) {
+    if (calls_[i].internal) continue;
+    index[i] = static_cast<std::uint32_t>(sc.calls.size());
+    scenario::Call call;
+    call.id = names[i];
+    call.delay_ns = calls_[i].delay_ns;
+    if (calls_[i].via != none) call.via = calls_[i].via;
+    if (calls_[i].raised) call.raise = calls_[i].raise;
+    sc.calls.push_back(std::move(call));
+  }
+  add_ops(sc, index);
+  add_expects(sc, index);
+  return sc;
+}
+
+void Recorder::add_settings(scenario::Scenario& sc) const {
+  sc.preamble.push_back("Recorded by txaio::sim::Recorder" + (title_.empty() ? std::string() : ": " + title_));
+  sc.preamble.push_back(fmt::format("{} calls; times in seconds from the start of the recording.", call_count()));
+  sc.preamble.push_back("The expect lines are what really happened; replaying shows where the model differs.");
   if (const auto* sim = dynamic_cast<const sim::Loop*>(loop_)) {
-    if (sim->options().seed != 0) out << "seed " << sim->options().seed << '\n';
-    if (sim->options().ties != Ties::fifo) out << "ties " << to_string(sim->options().ties) << '\n';
+    if (sim->options().seed != 0) sc.seed = sim->options().seed;
+    if (sim->options().ties != Ties::fifo) sc.ties = sim->options().ties;
   }
   for (const Batched& b : batched_) {
-    out << "batched " << b.name << " bucket=" << format_time(b.bucket_ns) << " chunk=" << b.chunk;
-    if (b.never_early) out << " never_early=1";
-    out << '\n';
+    sc.batched.push_back(scenario::BatchedDecl{b.name, b.bucket_ns, static_cast<std::uint64_t>(b.chunk), b.never_early, 0});
   }
+  const std::int64_t end = end_ns_ >= 0 ? end_ns_ : rel(loop_->now());
+  sc.run_ns = std::max(end, last_op_ns_);
 }
 
-void Recorder::write(std::ostream& out) const {
-  const std::int64_t end = end_ns_ >= 0 ? end_ns_ : rel(loop_->now());
-  const std::vector<std::string> names = final_names();
-  write_header(out);
-  const Line* previous = nullptr;  // the last `at` / `and` op written
+// An op made inside a recorded call's callback is an `on` op of that call; one made at the
+// instant of the previous with no callback run in between is chained to it (`and`).
+void Recorder::add_ops(scenario::Scenario& sc, const std::vector<std::uint32_t>& index) const {
+  std::vector<std::vector<scenario::Op>> causal(sc.calls.size());
+  const Line* previous = nullptr;  // the last `at` / `and` op
   for (const Line& line : lines_) {
     if ((line.kind != LineKind::call_later && line.kind != LineKind::cancel) || calls_[line.call].internal) continue;
+    scenario::Op op;
+    op.kind = line.kind == LineKind::cancel ? scenario::OpKind::cancel : scenario::OpKind::call_later;
+    op.call = index[line.call];
+    op.at_ns = line.time_ns;
+    if (op.kind == scenario::OpKind::call_later) sc.calls[op.call].at_ns = line.time_ns;
     if (line.parent != none && !calls_[line.parent].internal) {
-      out << "on " << names[line.parent];
-    } else if (previous != nullptr && previous->time_ns == line.time_ns && previous->fires == line.fires) {
-      out << "and";  // no callback ran since the previous op: no advance between them
-      previous = &line;
-    } else {
-      out << "at " << format_time(line.time_ns);
-      previous = &line;
-    }
-    const Call& c = calls_[line.call];
-    if (line.kind == LineKind::cancel) {
-      out << " cancel " << names[line.call] << '\n';
+      op.on = index[line.parent];
+      causal[*op.on].push_back(op);
       continue;
     }
-    out << " call_later " << names[line.call] << ' ' << format_time(c.delay_ns);
-    if (c.via != none) out << " via=" << batched_[c.via].name;
-    if (c.raised) out << " raise=" << txaio::sim::detail::scenario_text(c.raise, false);
-    out << '\n';
+    op.chained = previous != nullptr && previous->time_ns == line.time_ns && previous->fires == line.fires;
+    previous = &line;
+    sc.ops.push_back(op);
   }
-  out << "run " << format_time(std::max(end, last_op_ns_)) << '\n';
+  for (std::size_t p = 0; p < causal.size(); ++p) {
+    sc.calls[p].causal_begin = static_cast<std::uint32_t>(sc.causal_ops.size());
+    sc.causal_ops.insert(sc.causal_ops.end(), causal[p].begin(), causal[p].end());
+    sc.calls[p].causal_end = static_cast<std::uint32_t>(sc.causal_ops.size());
+  }
+}
+
+void Recorder::add_expects(scenario::Scenario& sc, const std::vector<std::uint32_t>& index) const {
   for (const Line& line : lines_) {
-    switch (line.kind) {
-      case LineKind::fire: out << "expect " << format_time(line.time_ns) << " fire " << names[line.call] << '\n'; break;
-      case LineKind::error:
-        out << "expect " << format_time(line.time_ns) << " error " << names[line.call] << ' ' << txaio::sim::detail::scenario_text(line.text, true)
-            << '\n';
-        break;
-      case LineKind::comment: out << "# " << line.text << '\n'; break;
-      default: break;
+    if (line.kind == LineKind::comment) {
+      sc.comments.push_back(scenario::Comment{sc.expects.size(), line.text});
+    } else if (line.kind == LineKind::fire || line.kind == LineKind::error) {
+      scenario::Expect e;
+      e.event.time_ns = line.time_ns;
+      e.event.kind = line.kind == LineKind::fire ? scenario::EventKind::fire : scenario::EventKind::error;
+      e.event.id = sc.calls[index[line.call]].id;
+      e.event.message = line.text;
+      sc.expects.push_back(std::move(e));
     }
   }
 }
 
-std::string Recorder::str() const {
-  std::ostringstream out;
-  write(out);
-  return out.str();
-}
+void Recorder::write(std::ostream& out) const { out << str(); }
+
+std::string Recorder::str() const { return scenario::write_scenario(model()); }
 
 }  // namespace txaio::sim

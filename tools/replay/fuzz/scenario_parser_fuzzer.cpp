@@ -2,7 +2,8 @@
 // a sane location and a message saying what was expected. An input that parses keeps the
 // parser's promises (ops in time order, known calls, run after the ops), and --update's
 // writer round-trips: rewriting its expect lines to any list built from its events gives a
-// file that parses back to exactly that list.
+// file that parses back to exactly that list. The model's writer (`write_scenario`, the
+// recorder's) writes a file that parses, and writing that again gives the same text.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -47,6 +48,16 @@ void check_round_trip(std::string_view text, const Scenario& s, const std::vecto
   }
 }
 
+void check_writer(const Scenario& s) {
+  const std::string written = txaio::scenario::write_scenario(s);
+  try {
+    const std::string again = txaio::scenario::write_scenario(parse_scenario(written, "written.txs"));
+    if (again != written) broken("written scenario writes back the same", written + "\n---\n" + again);
+  } catch (const ParseError& e) {
+    broken("a written scenario parses", std::string(e.what()) + "\n" + written);
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -71,6 +82,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (c.via && *c.via >= s.batched.size()) broken("batched timers known", std::string(text));
   }
 
+  check_writer(s);
   const std::vector<Event> same = events_of(s);
   check_round_trip(text, s, same);
   // Some dropped, some repeated, times moved: still read back as written.

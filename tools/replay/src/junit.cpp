@@ -6,7 +6,7 @@
 
 #include <array>
 
-#include "txaio/replay/detail/utf8.hpp"
+#include "txaio/scenario/detail/utf8.hpp"
 
 namespace txaio::replay {
 
@@ -44,7 +44,7 @@ std::string xml_escape(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size();) {
-    const detail::Utf8Char ch = detail::decode_utf8(text, i);
+    const scenario::detail::Utf8Char ch = scenario::detail::decode_utf8(text, i);
     if (ch.length == 0) {
       out += "\uFFFD";  // a byte that is not UTF-8 (a file name may hold any)
       ++i;

@@ -42,6 +42,7 @@
 
 #include "txaio/batched_timer.hpp"
 #include "txaio/loop.hpp"
+#include "txaio/scenario.hpp"
 
 namespace txaio::sim {
 
@@ -72,6 +73,8 @@ public:
   /// Stops recording; the scenario's `run` time is the loop time now. Idempotent.
   void stop() noexcept;
 
+  /// The recording as a scenario model (what `str` writes with `scenario::write_scenario`).
+  scenario::Scenario model() const;
   /// The scenario text.
   std::string str() const;
   void write(std::ostream& out) const;
@@ -120,7 +123,9 @@ private:
   void on_error(const txaio::Event& e);
   void comment(std::int64_t t, std::string text);
   std::vector<std::string> final_names() const;
-  void write_header(std::ostream& out) const;
+  void add_settings(scenario::Scenario& sc) const;
+  void add_ops(scenario::Scenario& sc, const std::vector<std::uint32_t>& index) const;
+  void add_expects(scenario::Scenario& sc, const std::vector<std::uint32_t>& index) const;
 
   txaio::Loop* loop_;
   std::string title_;

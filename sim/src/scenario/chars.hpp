@@ -6,7 +6,7 @@
 #include <limits>
 #include <string_view>
 
-namespace txaio::replay::detail {
+namespace txaio::scenario::detail {
 
 constexpr std::int64_t int64_max = std::numeric_limits<std::int64_t>::max();
 constexpr std::uint64_t max_chunk = 1'000'000'000;
@@ -23,4 +23,4 @@ inline bool is_id_char(char c, bool first) noexcept {
   return !first && (c == '.' || c == '-' || c == ':');
 }
 
-}  // namespace txaio::replay::detail
+}  // namespace txaio::scenario::detail

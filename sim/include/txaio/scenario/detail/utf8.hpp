@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <string_view>
 
-namespace txaio::replay::detail {
+namespace txaio::scenario::detail {
 
 /// One decoded character: `length` bytes (0 when the bytes are not valid UTF-8) encoding
 /// `code_point`.
@@ -43,4 +43,4 @@ constexpr Utf8Char decode_utf8(std::string_view s, std::size_t i) noexcept {
   return {len, cp};
 }
 
-}  // namespace txaio::replay::detail
+}  // namespace txaio::scenario::detail

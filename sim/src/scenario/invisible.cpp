@@ -1,13 +1,13 @@
-#include "txaio/replay/detail/invisible.hpp"
+#include "txaio/scenario/detail/invisible.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
 
-#include "txaio/replay/detail/utf8.hpp"
+#include "txaio/scenario/detail/utf8.hpp"
 
-namespace txaio::replay::detail {
+namespace txaio::scenario::detail {
 
 namespace {
 
@@ -103,4 +103,4 @@ std::string show_invisible(std::string_view text) {
   return out;
 }
 
-}  // namespace txaio::replay::detail
+}  // namespace txaio::scenario::detail

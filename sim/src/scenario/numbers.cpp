@@ -1,49 +1,18 @@
-// The text forms of the scenario format: ties, event kinds, times, quoted tokens, events.
+// The numbers of the scenario format: times and durations, seeds and counts.
+#include "txaio/scenario.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <charconv>
 #include <limits>
 
-#include "scenario_chars.hpp"
-#include "txaio/sim/detail/scenario_quote.hpp"
-#include "txaio/detail/time_text.hpp"
-#include "txaio/replay/scenario.hpp"
+#include "chars.hpp"
 
-namespace txaio::replay {
+namespace txaio::scenario {
 
 using detail::int64_max;
 using detail::is_digit;
 using detail::time_expected;
-
-std::optional<Ties> parse_ties(std::string_view text) noexcept {
-  if (text == "fifo") return Ties::fifo;
-  if (text == "lifo") return Ties::lifo;
-  if (text == "random") return Ties::random;
-  return std::nullopt;
-}
-
-std::string_view to_string(EventKind kind) noexcept {
-  switch (kind) {
-    case EventKind::fire: return "fire";
-    case EventKind::error: return "error";
-    case EventKind::schedule: return "schedule";
-    case EventKind::cancel: return "cancel";
-    case EventKind::bucket_timer: return "bucket_timer";
-    case EventKind::bucket_fire: return "bucket_fire";
-    case EventKind::bucket_cancel: return "bucket_cancel";
-    case EventKind::batch_error: return "batch_error";
-  }
-  return "?";
-}
-
-void append_time(std::string& out, std::int64_t ns) { txaio::detail::append_seconds(out, ns); }
-
-std::string format_time(std::int64_t ns) {
-  std::string out;
-  append_time(out, ns);
-  return out;
-}
 
 std::optional<std::int64_t> parse_time(std::string_view text, std::string* why) {
   auto bad = [&](std::string reason) -> std::optional<std::int64_t> {
@@ -103,55 +72,22 @@ std::optional<std::int64_t> parse_time(std::string_view text, std::string* why) 
   return static_cast<std::int64_t>(w * scale + f);
 }
 
-std::string quote_token(std::string_view text) {
-  return sim::detail::scenario_text(text, false);
-}
 
-std::string quote_message(std::string_view text) {
-  return sim::detail::scenario_text(text, true);
-}
-
-void append_event(std::string& out, const Event& e) {
-  append_time(out, e.time_ns);
-  out += ' ';
-  out += to_string(e.kind);
-  out += ' ';
-  out += e.id;
-  switch (e.kind) {
-    case EventKind::error:
-      out += ' ';
-      out += sim::detail::scenario_text(e.message, true);
-      break;
-    case EventKind::schedule:
-    case EventKind::bucket_timer:
-      out += ' ';
-      append_time(out, e.value);
-      break;
-    case EventKind::batch_error: {
-      char buf[24];
-      out += ' ';
-      out.append(buf, std::to_chars(buf, buf + sizeof buf, e.value).ptr);
-      break;
-    }
-    case EventKind::bucket_fire:
-      out += ' ';
-      out += e.message;
-      break;
-    default: break;
+std::optional<std::uint64_t> parse_u64(std::string_view text, std::string* why) {
+  auto bad = [&](std::string reason) -> std::optional<std::uint64_t> {
+    if (why != nullptr) *why = std::move(reason);
+    return std::nullopt;
+  };
+  constexpr std::uint64_t max = std::numeric_limits<std::uint64_t>::max();
+  if (text.empty()) return bad("expected a non-negative decimal integer, found nothing");
+  std::uint64_t v = 0;
+  for (const char c : text) {
+    if (c < '0' || c > '9') return bad("expected a non-negative decimal integer");
+    const auto d = static_cast<std::uint64_t>(c - '0');
+    if (v > (max - d) / 10) return bad(fmt::format("out of range: expected at most {}", max));
+    v = v * 10 + d;
   }
+  return v;
 }
 
-std::string format_event(const Event& e) {
-  std::string out;
-  append_event(out, e);
-  return out;
-}
-
-ParseError::ParseError(std::string file, std::size_t line, std::size_t column, std::string message)
-    : std::runtime_error(fmt::format("{}:{}:{}: error: {}", file, line, column, message)),
-      file_(std::move(file)),
-      line_(line),
-      column_(column),
-      message_(std::move(message)) {}
-
-}  // namespace txaio::replay
+}  // namespace txaio::scenario

@@ -1,4 +1,4 @@
-#include "txaio/replay/scenario.hpp"
+#include "txaio/scenario.hpp"
 
 #include <fmt/format.h>
 
@@ -9,56 +9,15 @@
 #include <functional>
 #include <limits>
 
-#include "scenario_chars.hpp"
-#include "scenario_index.hpp"
-#include "txaio/replay/detail/invisible.hpp"
-#include "txaio/replay/detail/utf8.hpp"
+#include "chars.hpp"
+#include "index.hpp"
+#include "tokenizer.hpp"
 
-namespace txaio::replay {
+namespace txaio::scenario {
 
 using namespace detail;
 
 namespace {
-
-// One whitespace-separated token of a line. `raw` is the text as written; quoted parts are
-// unescaped by `value()`.
-struct Token {
-  std::string_view raw;
-  std::size_t col = 0;  // 1-based byte column of the first character
-  bool quoted = false;  // contains a double-quoted part
-};
-
-std::string unescape(std::string_view raw) {
-  std::string out;
-  out.reserve(raw.size());
-  bool in_quote = false;
-  for (std::size_t i = 0; i < raw.size(); ++i) {
-    const char c = raw[i];
-    if (c == '"') {
-      in_quote = !in_quote;
-    } else if (in_quote && c == '\\' && i + 1 < raw.size()) {
-      const char e = raw[++i];
-      switch (e) {
-        case 'n': out += '\n'; break;
-        case 't': out += '\t'; break;
-        case 'r': out += '\r'; break;
-        default: out += e; break;  // \" and \\ (others are rejected by the tokenizer)
-      }
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-std::string token_value(const Token& t) { return t.quoted ? unescape(t.raw) : std::string(t.raw); }
-
-// Shows a token in a message, shortened when long.
-std::string show(std::string_view text) {
-  if (text.size() > 40) return fmt::format("'{}...'", text.substr(0, 37));
-  return fmt::format("'{}'", text);
-}
-
 
 class Parser {
 public:
@@ -120,75 +79,15 @@ private:
   }
 
   [[noreturn]] void fail(std::size_t line, std::size_t col, std::string message) const {
-    throw ParseError(scenario_.name, line, col, std::move(message));
+    fail_at(LineRef{scenario_.name, line}, col, std::move(message));
   }
-  // A problem with token `t`; one that holds an invisible character is reported as that.
   [[noreturn]] void fail(const Token& t, std::string message) const {
-    if (const auto c = detail::find_invisible(t.raw)) fail(line_, t.col + c->offset, detail::invisible_message(*c, t.raw));
-    fail(line_, t.col, std::move(message));
+    fail_token(LineRef{scenario_.name, line_}, t, std::move(message));
   }
 
-  // Checks length, encoding and control characters, then splits into tokens (stopping at a
-  // '#' outside quotes).
   void tokenize(std::string_view line) {
-    tokens_.clear();
-    if (line.size() > max_line_bytes) {
-      fail(line_, max_line_bytes + 1,
-           fmt::format("line is {} bytes long: expected at most {} bytes per line", line.size(), max_line_bytes));
-    }
-    for (std::size_t i = 0; i < line.size();) {
-      const auto b = static_cast<unsigned char>(line[i]);
-      if (b >= 0x80) {
-        const std::size_t n = detail::decode_utf8(line, i).length;
-        if (n == 0) {
-          fail(line_, i + 1, fmt::format("invalid UTF-8 byte 0x{:02X}: expected UTF-8 text", b));
-        }
-        i += n;
-        continue;
-      }
-      if ((b < 0x20 && b != '\t') || b == 0x7F) {
-        fail(line_, i + 1,
-             fmt::format("control character 0x{:02X}: expected printable text (tabs and spaces separate tokens)", b));
-      }
-      ++i;
-    }
-    std::size_t i = 0;
-    while (i < line.size()) {
-      while (i < line.size() && is_space(line[i])) ++i;
-      if (i >= line.size() || line[i] == '#') break;
-      const std::size_t start = i;
-      bool quoted = false;
-      bool in_quote = false;
-      std::size_t quote_col = 0;
-      while (i < line.size()) {
-        const char c = line[i];
-        if (in_quote) {
-          if (c == '\\') {
-            if (i + 1 >= line.size()) break;
-            const char e = line[i + 1];
-            if (e != '"' && e != '\\' && e != 'n' && e != 't' && e != 'r') {
-              fail(line_, i + 1,
-                   fmt::format("unknown escape '\\{}' in quoted text: expected \\\", \\\\, \\n, \\t or \\r", e));
-            }
-            i += 2;
-            continue;
-          }
-          if (c == '"') in_quote = false;
-          ++i;
-          continue;
-        }
-        if (is_space(c) || c == '#') break;
-        if (c == '"') {
-          quoted = in_quote = true;
-          quote_col = i + 1;
-        }
-        ++i;
-      }
-      if (in_quote) fail(line_, quote_col, "unterminated quoted text: expected a closing '\"' on the same line");
-      tokens_.push_back(Token{line.substr(start, i - start), start + 1, quoted});
-    }
-    // The raw text after the last token start, for messages that run to the end of the line.
-    content_ = line;
+    detail::tokenize(LineRef{scenario_.name, line_}, line, tokens_);
+    content_ = line;  // for messages that run to the end of the line
   }
 
   void parse_line(std::size_t line_no, std::string_view line) {
@@ -274,7 +173,7 @@ private:
 
   std::uint64_t parse_u64(const Token& t, std::string_view what) const {
     std::string why;
-    const auto v = replay::parse_u64(t.raw, &why);
+    const auto v = scenario::parse_u64(t.raw, &why);
     if (!v) fail(t, fmt::format("bad {} {}: {}", what, show(t.raw), why));
     return *v;
   }
@@ -313,7 +212,7 @@ private:
     before_ops(d);
     if (scenario_.ties) fail(d, fmt::format("duplicate 'ties' (already set on line {}): expected one ties line", ties_line_));
     const Token& v = need(1, "ties policy (fifo, lifo or random)");
-    scenario_.ties = replay::parse_ties(v.raw);
+    scenario_.ties = scenario::parse_ties(v.raw);
     if (!scenario_.ties) fail(v, fmt::format("unknown ties policy {}: expected fifo, lifo or random", show(v.raw)));
     ties_line_ = line_;
     expect_end(2, "after the ties policy");
@@ -568,69 +467,8 @@ private:
       e.unordered = true;
       tokens_.erase(tokens_.begin() + 1);
     }
-    const Token& tt = need(1, "time (e.g. 'expect 5.1 fire a')");
-    e.event.time_ns = parse_time_token(tt, "time");
-    const Token& kt = need(2, "event kind (fire or error)");
-    const std::string_view k = kt.raw;
-    std::size_t n = 0;  // tokens the event uses
-    if (k == "fire" || k == "cancel") {
-      e.event.kind = k == "fire" ? EventKind::fire : EventKind::cancel;
-      e.event.id = parse_id(need(3, "call id"), "call id");
-      n = 4;
-    } else if (k == "error") {
-      e.event.kind = EventKind::error;
-      e.event.id = parse_id(need(3, "call id"), "call id");
-      const Token& m = need(4, "error message (e.g. 'expect 3 error e boom')");
-      if (m.raw.front() == '"' && m.raw.back() == '"' && m.raw.size() >= 2 && tokens_.size() == 5) {
-        e.event.message = token_value(m);
-      } else {
-        // The rest of the line, as written, up to a comment.
-        std::string_view rest = content_.substr(m.col - 1);
-        const Token& last = tokens_.back();
-        rest = rest.substr(0, last.col + last.raw.size() - m.col);
-        e.event.message = std::string(rest);
-      }
-      n = tokens_.size();
-    } else if (k == "schedule" || k == "bucket_timer") {
-      e.event.kind = k == "schedule" ? EventKind::schedule : EventKind::bucket_timer;
-      e.event.id = k == "schedule" ? parse_id(need(3, "call id"), "call id")
-                                   : parse_id(need(3, "batched timer name"), "batched timer name");
-      e.event.value = parse_time_token(need(4, "due time"), "due time");
-      n = 5;
-    } else if (k == "bucket_cancel") {
-      e.event.kind = EventKind::bucket_cancel;
-      e.event.id = parse_id(need(3, "batched timer name"), "batched timer name");
-      n = 4;
-    } else if (k == "bucket_fire") {
-      e.event.kind = EventKind::bucket_fire;
-      e.event.id = parse_id(need(3, "batched timer name"), "batched timer name");
-      const Token& c = need(4, "chunk as <i>/<k> (e.g. 1/3: the first of three chunks)");
-      const std::size_t slash = c.raw.find('/');
-      const Token num{c.raw.substr(0, slash), c.col, false};
-      const Token den{slash == std::string_view::npos ? std::string_view{} : c.raw.substr(slash + 1), c.col + slash + 1, false};
-      if (slash == std::string_view::npos || c.quoted || num.raw.empty() || den.raw.empty()) {
-        fail(c, fmt::format("bad chunk {}: expected <i>/<k>, chunk i of k counting from 1 (e.g. 1/3)", show(c.raw)));
-      }
-      const std::uint64_t i = parse_u64(num, "chunk number");
-      const std::uint64_t of = parse_u64(den, "chunk count");
-      if (i < 1 || i > of) {
-        fail(c, fmt::format("bad chunk {}: expected 1 <= i <= k in <i>/<k>", show(c.raw)));
-      }
-      e.event.message = fmt::format("{}/{}", i, of);
-      n = 5;
-    } else if (k == "batch_error") {
-      e.event.kind = EventKind::batch_error;
-      e.event.id = parse_id(need(3, "batched timer name"), "batched timer name");
-      const std::uint64_t count = parse_u64(need(4, "message count"), "message count");
-      if (count > static_cast<std::uint64_t>(int64_max)) fail(tokens_[4], "message count is out of range: expected a count below 2^63");
-      e.event.value = static_cast<std::int64_t>(count);
-      n = 5;
-    } else {
-      fail(kt, fmt::format("unknown event kind {}: expected fire or error (or, for traces, schedule, cancel, "
-                           "bucket_timer, bucket_fire, bucket_cancel, batch_error)",
-                           show(k)));
-    }
-    expect_end(n, "after the event");
+    e.event.time_ns = parse_time_token(need(1, "time (e.g. 'expect 5.1 fire a')"), "time");
+    expect_end(parse_event(e.event), "after the event");
     if (is_trace_kind(e.event.kind) && e.event.kind != EventKind::schedule && e.event.kind != EventKind::cancel) {
       if (!scenario_.find_batched(e.event.id)) {
         fail(tokens_[3], fmt::format("unknown batched timer {}: expected a name declared by a 'batched' line{}",
@@ -640,6 +478,66 @@ private:
       pending_ids_.push_back({scenario_.expects.size(), tokens_[3].col, CallIndex::hash(e.event.id)});
     }
     scenario_.expects.push_back(std::move(e));
+  }
+
+  // The event of an `expect` line from its kind (token 2) on; returns the tokens it uses.
+  std::size_t parse_event(Event& e) {
+    const Token& kt = need(2, "event kind (fire or error)");
+    const std::string_view k = kt.raw;
+    const bool on_call = k == "fire" || k == "cancel" || k == "error" || k == "schedule";
+    if (on_call) {
+      e.id = parse_id(need(3, "call id"), "call id");
+    } else if (k == "bucket_timer" || k == "bucket_cancel" || k == "bucket_fire" || k == "batch_error") {
+      e.id = parse_id(need(3, "batched timer name"), "batched timer name");
+    } else {
+      fail(kt, fmt::format("unknown event kind {}: expected fire or error (or, for traces, schedule, cancel, "
+                           "bucket_timer, bucket_fire, bucket_cancel, batch_error)",
+                           show(k)));
+    }
+    if (k == "fire" || k == "cancel" || k == "bucket_cancel") {
+      e.kind = k == "fire" ? EventKind::fire : k == "cancel" ? EventKind::cancel : EventKind::bucket_cancel;
+      return 4;
+    }
+    if (k == "error") {
+      e.kind = EventKind::error;
+      e.message = parse_message(need(4, "error message (e.g. 'expect 3 error e boom')"));
+      return tokens_.size();
+    }
+    if (k == "schedule" || k == "bucket_timer") {
+      e.kind = k == "schedule" ? EventKind::schedule : EventKind::bucket_timer;
+      e.value = parse_time_token(need(4, "due time"), "due time");
+    } else if (k == "bucket_fire") {
+      e.kind = EventKind::bucket_fire;
+      e.message = parse_chunk(need(4, "chunk as <i>/<k> (e.g. 1/3: the first of three chunks)"));
+    } else {
+      e.kind = EventKind::batch_error;
+      const std::uint64_t count = parse_u64(need(4, "message count"), "message count");
+      if (count > static_cast<std::uint64_t>(int64_max)) fail(tokens_[4], "message count is out of range: expected a count below 2^63");
+      e.value = static_cast<std::int64_t>(count);
+    }
+    return 5;
+  }
+
+  // An error message from token `m` on: one quoted token, else the rest of the line as
+  // written, up to a comment.
+  std::string parse_message(const Token& m) const {
+    if (m.raw.front() == '"' && m.raw.back() == '"' && m.raw.size() >= 2 && tokens_.size() == 5) return token_value(m);
+    const Token& last = tokens_.back();
+    return std::string(content_.substr(m.col - 1, last.col + last.raw.size() - m.col));
+  }
+
+  // A chunk `<i>/<k>`, chunk i of k counting from 1, as written back ("1/3").
+  std::string parse_chunk(const Token& c) const {
+    const std::size_t slash = c.raw.find('/');
+    const Token num{c.raw.substr(0, slash), c.col, false};
+    const Token den{slash == std::string_view::npos ? std::string_view{} : c.raw.substr(slash + 1), c.col + slash + 1, false};
+    if (slash == std::string_view::npos || c.quoted || num.raw.empty() || den.raw.empty()) {
+      fail(c, fmt::format("bad chunk {}: expected <i>/<k>, chunk i of k counting from 1 (e.g. 1/3)", show(c.raw)));
+    }
+    const std::uint64_t i = parse_u64(num, "chunk number");
+    const std::uint64_t of = parse_u64(den, "chunk count");
+    if (i < 1 || i > of) fail(c, fmt::format("bad chunk {}: expected 1 <= i <= k in <i>/<k>", show(c.raw)));
+    return fmt::format("{}/{}", i, of);
   }
 
   // Expect lines may name calls declared further down; check them once everything is read.
@@ -722,4 +620,4 @@ std::optional<std::uint32_t> Scenario::find_batched(std::string_view timer) cons
 
 Scenario parse_scenario(std::string_view text, std::string_view name) { return Parser(text, name).parse(); }
 
-}  // namespace txaio::replay
+}  // namespace txaio::scenario

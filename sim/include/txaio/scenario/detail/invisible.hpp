@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace txaio::replay::detail {
+namespace txaio::scenario::detail {
 
 /// One invisible character in a text.
 struct Invisible {
@@ -27,4 +27,4 @@ std::string invisible_message(const Invisible& c, std::string_view token);
 /// `text` with each invisible character written as `<U+00A0>`.
 std::string show_invisible(std::string_view text);
 
-}  // namespace txaio::replay::detail
+}  // namespace txaio::scenario::detail

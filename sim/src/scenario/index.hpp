@@ -14,9 +14,9 @@
 #include <utility>
 #include <vector>
 
-#include "txaio/replay/scenario.hpp"
+#include "txaio/scenario.hpp"
 
-namespace txaio::replay::detail {
+namespace txaio::scenario::detail {
 
 // The calls' ids, for lookups by id: an open-addressing table (linear probing, a power-of-two
 // size kept at most three quarters full) of indexes into `Scenario::calls`, with each id's hash beside
@@ -97,4 +97,4 @@ private:
   std::size_t size_ = 0;
 };
 
-}  // namespace txaio::replay::detail
+}  // namespace txaio::scenario::detail
