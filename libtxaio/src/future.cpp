@@ -343,7 +343,7 @@ Failure current_failure(const char* op) {
 
 std::string SleepState::origin() const {
   const nanoseconds due = timer.when();
-  return "from sleep, due at " + format_seconds(due.count()) + "s";
+  return "from sleep, due at " + format_seconds_unit(due.count());
 }
 
 Future<void> sleep_ns(Loop& loop, nanoseconds delay) {

@@ -41,6 +41,13 @@ std::string format_seconds(std::int64_t ns) {
   append_seconds(out, ns);
   return out;
 }
+
+std::string format_seconds_unit(std::int64_t ns) {
+  std::string out;
+  append_seconds(out, ns);
+  out += 's';
+  return out;
+}
 }  // namespace detail
 
 nanoseconds seconds_to_ns(double seconds, const char* what) {

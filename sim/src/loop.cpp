@@ -28,7 +28,7 @@ std::uint64_t splitmix64(std::uint64_t& state) noexcept {
   return z ^ (z >> 31);
 }
 
-std::string format_time(std::int64_t ns) { return txaio::detail::format_seconds(ns) + 's'; }
+std::string format_time(std::int64_t ns) { return txaio::detail::format_seconds_unit(ns); }
 
 struct RunningFlag {
   bool& flag;

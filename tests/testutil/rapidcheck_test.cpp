@@ -14,6 +14,7 @@
 
 #include "env_guard.hpp"
 #include "txaio/future.hpp"
+#include "txaio/testutil/detail/event_trace.hpp"
 #include "txaio/testutil/print.hpp"
 
 namespace {
@@ -348,7 +349,7 @@ TEST(CheckSchedules, CheckDeterminismCatchesABodyThatDependsOnAGlobal) {
   const auto result = txaio::testutil::explore_schedules(global_counter_body, {.runs = 20, .check_determinism = true});
   ASSERT_TRUE(result.failed);
   EXPECT_NE(result.message.find("not deterministic: two runs of the same schedule differ: event #1: first run: "
-                                "schedule of call 1 (due 0.00"),
+                                "schedule of call 1 (due 0"),
             std::string::npos)
       << result.message;
 }
@@ -364,3 +365,15 @@ TEST(CheckSchedules, CheckDeterminismPassesADeterministicBody) {
 }
 
 }  // namespace
+
+// The strict fixture's and the determinism check's times are the loop's one time text: exact,
+// without padding, and right for negative times (once written "-1.-500000000s").
+TEST(EventTrace, TimesAreWrittenAsTheLoopWritesThem) {
+  using txaio::testutil::detail::format_seconds;
+  EXPECT_EQ(format_seconds(std::chrono::milliseconds(-1500)), "-1.5s");
+  EXPECT_EQ(format_seconds(std::chrono::nanoseconds(5'000'000'000)), "5s");
+  EXPECT_EQ(format_seconds(std::chrono::nanoseconds(1)), "0.000000001s");
+  const txaio::testutil::detail::TraceEvent e{txaio::EventKind::fire, std::chrono::milliseconds(5),
+                                              std::chrono::milliseconds(5), 3, {}};
+  EXPECT_EQ(txaio::testutil::detail::describe(e), "fire of call 3 (due 0.005s) at 0.005s");
+}

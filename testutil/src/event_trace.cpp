@@ -4,10 +4,10 @@
 
 #include <algorithm>
 
+#include "txaio/detail/time_text.hpp"
+
 namespace txaio::testutil::detail {
-std::string format_seconds(nanoseconds t) {
-  return fmt::format("{}.{:09}s", t.count() / 1'000'000'000, t.count() % 1'000'000'000);
-}
+std::string format_seconds(nanoseconds t) { return txaio::detail::format_seconds_unit(t.count()); }
 
 std::string describe(const TraceEvent& e) {
   std::string text =

@@ -15,4 +15,7 @@ void append_seconds(std::string& out, std::int64_t ns);
 /// `append_seconds` into a new string.
 std::string format_seconds(std::int64_t ns);
 
+/// `format_seconds` with the unit, as messages write a loop time: "5.1s", "-1.5s".
+std::string format_seconds_unit(std::int64_t ns);
+
 }  // namespace txaio::detail

@@ -26,7 +26,7 @@ namespace txaio::sim {
 /// "fifo" / "lifo" / "random".
 inline void PrintTo(Ties ties, std::ostream* os) { *os << to_string(ties); }
 
-/// "sim::Options{seed=7, ties=lifo, dispatch=immediate, jitter=0.001000000s}".
+/// "sim::Options{seed=7, ties=lifo, dispatch=immediate, jitter=0.001s}".
 inline void PrintTo(const Options& options, std::ostream* os) { *os << options; }
 
 }  // namespace txaio::sim

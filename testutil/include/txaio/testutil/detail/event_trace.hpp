@@ -21,10 +21,10 @@ struct TraceEvent {
   friend bool operator==(const TraceEvent&, const TraceEvent&) = default;
 };
 
-/// "5.000000000s": a virtual time exactly, as the loop's own messages write it.
+/// "5s", "0.005s": a virtual time exactly, as the loop's own messages write it.
 std::string format_seconds(nanoseconds t);
 
-/// "fire of call 3 (due 0.005000000s) at 0.005000000s".
+/// "fire of call 3 (due 0.005s) at 0.005s".
 std::string describe(const TraceEvent& event);
 
 /// Records every event of the loops it observes.

@@ -13,8 +13,8 @@
 namespace txaio::testutil::detail {
 
 /// Remembers when each pending call was scheduled, and describes every callback that threw:
-/// "call 3, scheduled at virtual time 0.000000000s, due 5.000000000s, threw at virtual time
-/// 5.000000000s: boom".
+/// "call 3, scheduled at virtual time 0s, due 5s, threw at virtual time
+/// 5s: boom".
 class CallbackErrorLog final : public Observer {
 public:
   void on_event(const Event& event) override;
