@@ -11,6 +11,7 @@
 
 #include "malformed_cases.hpp"
 #include "process.hpp"
+#include "txaio/replay/detail/input_file.hpp"
 #include "txaio/replay/replay.hpp"
 
 namespace {
@@ -174,6 +175,24 @@ TEST(Cli, JobsGiveTheSameOutputInTheSameOrder) {
   EXPECT_EQ(four.code, exit_failed);
   EXPECT_EQ(strip_time(one.out), strip_time(four.out));
   EXPECT_EQ(cli({dir.path().string(), "--jobs", "0"}).code, exit_failed);
+}
+
+TEST(Cli, AnUnreadableFileIsAUsageErrorNamingTheFirstWhateverTheJobs) {
+  // Files over the size bound (sparse, never read) cannot be loaded: the worker's exception
+  // becomes the usage error of the first such file in path order, with one job or several.
+  TempDir dir;
+  for (int i = 0; i < 8; ++i) dir.write("s" + std::to_string(i) + ".txs", good_a);
+  for (const char* name : {"s3_big.txs", "s6_big.txs"}) {
+    fs::resize_file(dir.write(name, ""), txaio::replay::detail::max_scenario_bytes + 1);
+  }
+  for (const char* jobs : {"1", "4"}) {
+    const CliResult r = cli({dir.path().string(), "--jobs", jobs});
+    EXPECT_EQ(r.code, exit_usage) << jobs;
+    EXPECT_EQ(r.out, "") << jobs;
+    EXPECT_EQ(count(r.err, "file is larger than"), 1u) << r.err;
+    EXPECT_EQ(r.err.find("txaio-replay: error: " + (dir.path() / "s3_big.txs").lexically_normal().generic_string()), 0u)
+        << r.err;
+  }
 }
 
 TEST(Cli, UpdateRewritesThenPasses) {
