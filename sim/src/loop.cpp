@@ -30,6 +30,16 @@ std::uint64_t splitmix64(std::uint64_t& state) noexcept {
 
 std::string format_time(std::int64_t ns) { return txaio::detail::format_seconds_unit(ns); }
 
+// Sets the loop's cause for the work it runs, and restores it after (also on an exception).
+struct CauseScope {
+  std::uint64_t& cause;
+  std::uint64_t saved;
+  CauseScope(std::uint64_t& c, std::uint64_t now) noexcept : cause(c), saved(c) { cause = now; }
+  ~CauseScope() { cause = saved; }
+  CauseScope(const CauseScope&) = delete;
+  CauseScope& operator=(const CauseScope&) = delete;
+};
+
 struct RunningFlag {
   bool& flag;
   explicit RunningFlag(bool& f) : flag(f) { flag = true; }
@@ -123,7 +133,7 @@ bool Loop::call_active(const DelayedCall& call) const noexcept {
   return timers_.active(Access::slot(call), Access::generation(call));
 }
 
-void Loop::post(Callback fn) { ready_.push_back(std::move(fn)); }
+void Loop::post(Callback fn) { ready_.push_back(Ready{std::move(fn), cause_}); }
 
 void Loop::post_threadsafe(Callback fn) {
   std::lock_guard lock(ts_mutex_);
@@ -139,7 +149,7 @@ void Loop::take_threadsafe() {
     batch.swap(ts_queue_);
     ts_pending_.store(false, std::memory_order_relaxed);
   }
-  for (Callback& fn : batch) ready_.push_back(std::move(fn));
+  for (Callback& fn : batch) ready_.push_back(Ready{std::move(fn), 0});
 }
 
 std::size_t Loop::ready_count() const noexcept {
@@ -221,9 +231,10 @@ bool Loop::run_one(std::int64_t target) {
   take_threadsafe();
   if (!ready_.empty()) {
     check_budget();
-    Callback fn = std::move(ready_.front());
+    Ready work = std::move(ready_.front());
     ready_.pop_front();
-    invoke(fn, 0, now_);
+    const CauseScope cause(cause_, work.cause);
+    invoke(work.fn, 0, now_);
     return true;
   }
   const detail::TimerQueue::Entry* top = timers_.top();
@@ -234,6 +245,7 @@ bool Loop::run_one(std::int64_t target) {
   now_ = std::max(now_, top->due);
   Callback fn = timers_.pop();
   if (observed()) notify(Event{EventKind::fire, now(), nanoseconds(due), id, {}});
+  const CauseScope cause(cause_, id);
   invoke(fn, id, due);
   return true;
 }

@@ -71,12 +71,7 @@ void Recorder::on_event(const txaio::Event& e) {
     case txaio::EventKind::cancel: on_op(LineKind::cancel, e); break;
     case txaio::EventKind::fire: on_fire(e); break;
     case txaio::EventKind::error: on_error(e); break;
-    case txaio::EventKind::done:
-      if (!running_.empty()) {
-        running_.pop_back();
-        running_lines_.pop_back();
-      }
-      break;
+    case txaio::EventKind::done: on_done(e); break;
   }
 }
 
@@ -156,15 +151,33 @@ void Recorder::on_op(LineKind kind, const txaio::Event& e) {
   add_op(kind, e, *index);
 }
 
-// An op: inside the callback running now (`on <parent>`), else at its instant.
+// An op: inside the callback running now (`on <parent>`), or in `call_soon` work that
+// callback left (see `posted_by`), else at its instant.
 void Recorder::add_op(LineKind kind, const txaio::Event& e, std::uint32_t index) {
-  const std::uint32_t parent = running_.empty() ? none : running_.back();
+  const std::uint32_t parent = running_.empty() ? posted_by() : running_.back();
   std::int64_t t = rel(e.time);
   if (parent == none) {
     last_op_ns_ = std::max(last_op_ns_, t);
     t = last_op_ns_;
   }
   lines_.push_back(Line{kind, t, index, parent, {}, fires_});
+}
+
+// The recorded call whose callback posted the `call_soon` work running now (a `sim::Loop`
+// knows: `sim::Loop::cause`); `none` on other loops, outside callbacks, and for work of a
+// batched call (the loop knows only the batched timer's own loop timer).
+std::uint32_t Recorder::posted_by() const {
+  const auto* sim = dynamic_cast<const sim::Loop*>(loop_);
+  if (sim == nullptr || sim->cause() == 0) return none;
+  const auto it = loop_ids_.find(sim->cause());
+  if (it == loop_ids_.end() || calls_[it->second].internal) return none;
+  return it->second;
+}
+
+void Recorder::on_done(const txaio::Event&) {
+  if (running_.empty()) return;
+  running_.pop_back();
+  running_lines_.pop_back();
 }
 
 void Recorder::on_fire(const txaio::Event& e) {

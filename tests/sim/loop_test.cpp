@@ -31,6 +31,28 @@ TEST(SimLoop, StartsAtZeroAndIdle) {
   EXPECT_EQ(loop.pending_timers(), 0u);
 }
 
+// cause(): the timer whose callback runs, inherited by the call_soon work it posts (and the
+// work that work posts); 0 outside callbacks and for work posted from outside; restored
+// when a callback throws.
+TEST(SimLoop, CauseIsTheTimerWhoseCallbackPostedTheWork) {
+  Loop loop;
+  std::vector<std::uint64_t> seen;
+  txaio::DelayedCall a = loop.call_later(1, [&] {
+    seen.push_back(loop.cause());
+    loop.call_soon([&] {
+      seen.push_back(loop.cause());
+      loop.call_soon([&] { seen.push_back(loop.cause()); });
+    });
+    throw std::runtime_error("a throws after posting");
+  });
+  loop.call_soon([&] { seen.push_back(loop.cause()); });
+  EXPECT_EQ(loop.cause(), 0u);
+  EXPECT_THROW(loop.advance(1s), std::runtime_error);
+  EXPECT_EQ(loop.cause(), 0u);
+  loop.run_until_idle();
+  EXPECT_EQ(seen, (std::vector<std::uint64_t>{0, a.id(), a.id(), a.id()}));
+}
+
 TEST(SimLoop, AdvanceRunsDueCallsInDueOrder) {
   Loop loop;
   std::vector<int> order;

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "txaio/api.hpp"
 #include "txaio/asio_loop.hpp"
 #include "txaio/batched_timer.hpp"
 #include "txaio/errors.hpp"
@@ -158,6 +159,69 @@ TEST(Recorder, OpsInsideACallbackAreCausal) {
   EXPECT_EQ(text.find("fire b"), std::string::npos) << text;
   const auto outcome = txaio::replay::replay_text(text, "causal.txs", {});
   EXPECT_EQ(outcome.status, Status::passed) << outcome.comparison.report << text;
+}
+
+// A future's callbacks and a resumed coroutine run as `call_soon` work after the callback
+// that settled them, before any other call: their ops are that callback's. Here a's work
+// cancels b, both due at 1; as an `at 1` op, b would fire first.
+TEST(Recorder, OpsInCallSoonWorkAreTheOpsOfTheCallbackThatPostedIt) {
+  txaio::sim::Loop loop;
+  txaio::sim::Recorder recorder(loop);
+  txaio::DelayedCall b;
+  recorder.name_next("a");
+  loop.call_later(1, [&] {
+    loop.call_soon([&] {
+      loop.call_soon([&] { b.cancel(); });  // work posted by work: still a's
+    });
+  });
+  recorder.name_next("b");
+  b = loop.call_later(1, [] {});
+  advance_to(loop, 2s);
+  recorder.stop();
+  const std::string text = recorder.str();
+  EXPECT_NE(text.find("at 0 call_later a 1\nand call_later b 1\non a cancel b\n"), std::string::npos) << text;
+  const auto outcome = txaio::replay::replay_text(text, "posted.txs", {});
+  EXPECT_EQ(outcome.status, Status::passed) << outcome.comparison.report << text;
+}
+
+// The same through a future (sim::Loop's default dispatch is scheduled: its callbacks are
+// call_soon work): "when the reply arrives at 1, cancel the timeout due at 1".
+TEST(Recorder, OpsInAFuturesCallbacksAreTheOpsOfTheCallbackThatSettledIt) {
+  txaio::sim::Loop loop;
+  const txaio::Api api = txaio::with_config(loop);
+  txaio::sim::Recorder recorder(loop);
+  txaio::Future<int> reply = api.create_future<int>();
+  recorder.name_next("reply");
+  loop.call_later(1, [&] { api.resolve(reply, 7); });
+  recorder.name_next("timeout");
+  txaio::DelayedCall timeout = loop.call_later(1, [] { throw std::runtime_error("timed out"); });
+  api.add_callbacks(reply, [&](int) { timeout.cancel(); });
+  advance_to(loop, 2s);
+  recorder.stop();
+  const std::string text = recorder.str();
+  EXPECT_NE(text.find("on reply cancel timeout\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find("timed out"), std::string::npos) << text;
+  const auto outcome = txaio::replay::replay_text(text, "future.txs", {});
+  EXPECT_EQ(outcome.status, Status::passed) << outcome.comparison.report << text;
+}
+
+// Work the test posts between advances runs first in the next advance: an `at` op, even at
+// the instant of the last callback.
+TEST(Recorder, CallSoonWorkPostedOutsideARunStaysAnAtOp) {
+  txaio::sim::Loop loop;
+  txaio::sim::Recorder recorder(loop);
+  recorder.name_next("a");
+  loop.call_later(1, [] {});
+  recorder.name_next("b");
+  txaio::DelayedCall b = loop.call_later(2, [] {});
+  advance_to(loop, 1s);
+  loop.call_soon([&] { b.cancel(); });
+  advance_to(loop, 3s);
+  recorder.stop();
+  const std::string text = recorder.str();
+  EXPECT_NE(text.find("at 1 cancel b\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find("on a"), std::string::npos) << text;
+  EXPECT_EQ(txaio::replay::replay_text(text, "outside.txs", {}).status, Status::passed) << text;
 }
 
 TEST(Recorder, NamesAreMadeValidAndUnique) {

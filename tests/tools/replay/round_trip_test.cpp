@@ -44,11 +44,12 @@ public:
   }
 
   void step() {
-    switch (*rc::gen::inRange(0, 6)) {
+    switch (*rc::gen::inRange(0, 7)) {
       case 0:
       case 1:
       case 2: schedule(2); break;
       case 3: cancel_one(); break;
+      case 4: loop_.call_soon([this] { cancel_one(); }); break;  // runs first in the next advance
       default: advance(); break;
     }
   }
@@ -73,12 +74,11 @@ private:
 
   void schedule(int depth) {
     const auto delay = std::chrono::milliseconds(*rc::gen::inRange(0, 8) * 5);
-    auto fn = [this, depth] { on_call(depth); };
     if (!batched_.empty() && *rc::gen::inRange(0, 3) == 0) {
       auto& timer = batched_[*rc::gen::inRange<std::size_t>(0, batched_.size())];
-      batched_calls_.push_back(timer.call_later(delay, fn));
+      batched_calls_.push_back(timer.call_later(delay, [this, depth] { on_call(depth, false); }));
     } else {
-      calls_.push_back(loop_.call_later(delay, fn));
+      calls_.push_back(loop_.call_later(delay, [this, depth] { on_call(depth, true); }));
     }
   }
 
@@ -90,16 +90,26 @@ private:
     }
   }
 
-  void on_call(int depth) {
+  // A callback's ops: made in the callback, or (for a plain call) in `call_soon` work it
+  // posts, as a future's callbacks or a resumed coroutine would make them.
+  void on_call(int depth, bool plain) {
     const int actions = *rc::gen::inRange(0, 3);
     for (int a = 0; a < actions; ++a) {
-      if (*rc::gen::arbitrary<bool>()) {
-        cancel_one();  // possibly a call due at this very instant
-      } else if (depth > 0) {
-        schedule(depth - 1);
+      if (plain && *rc::gen::inRange(0, 4) == 0) {
+        loop_.call_soon([this, depth] { act(depth); });
+      } else {
+        act(depth);
       }
     }
     if (*rc::gen::inRange(0, 5) == 0) throw std::runtime_error("raised at depth " + std::to_string(depth));
+  }
+
+  void act(int depth) {
+    if (*rc::gen::arbitrary<bool>()) {
+      cancel_one();  // possibly a call due at this very instant
+    } else if (depth > 0) {
+      schedule(depth - 1);
+    }
   }
 
   txaio::sim::Loop& loop_;

@@ -37,7 +37,7 @@ struct Options {
   nanoseconds jitter{0};
 };
 
-/// "sim::Options{seed=1, ties=lifo, dispatch=immediate, jitter=0.002000000s}" (max_events when
+/// "sim::Options{seed=1, ties=lifo, dispatch=immediate, jitter=0.002s}" (max_events when
 /// not the default).
 std::ostream& operator<<(std::ostream& os, const Options& options);
 std::ostream& operator<<(std::ostream& os, Ties ties);
@@ -136,6 +136,11 @@ public:
   std::size_t ready_count() const noexcept;
   /// True when neither timers nor `call_soon` work is pending.
   bool idle() const noexcept { return timers_.empty() && ready_count() == 0; }
+  /// The call whose work runs now: `DelayedCall::id()` of the timer whose callback is
+  /// running, or whose callback posted the `call_soon` work running now (directly, or through
+  /// work it posted, such as a future's callbacks or a resumed coroutine). 0 outside
+  /// callbacks, and for work posted from outside them or from another thread.
+  std::uint64_t cause() const noexcept { return cause_; }
 
   /// Rejected futures that were never handled.
   std::size_t unhandled_failures() const noexcept { return unhandled_; }
@@ -179,12 +184,17 @@ private:
   std::uint64_t jitter_rng_;
   std::vector<std::int64_t> planned_;  // due time by slot, kept only under jitter
   detail::TimerQueue timers_;
-  std::deque<Callback> ready_;
+  struct Ready {
+    Callback fn;
+    std::uint64_t cause;  // `cause()` when it was posted
+  };
+  std::deque<Ready> ready_;
   mutable std::mutex ts_mutex_;
   std::vector<Callback> ts_queue_;
   std::atomic<bool> ts_pending_{false};
   std::deque<std::exception_ptr> reported_;
   bool running_ = false;
+  std::uint64_t cause_ = 0;
   std::uint64_t run_events_ = 0;
   std::uint64_t run_limit_ = 0;
   std::uint64_t events_ = 0;

@@ -27,8 +27,13 @@
 ///
 /// Not replayed (written as comments): errors outside any call (a `BatchError`'s summary:
 /// its calls' errors are recorded one by one), calls of batched timers that were not
-/// watched, and events of calls scheduled before recording started. Ops made by `call_soon`
-/// work are written as `at` ops at their instant.
+/// watched, and events of calls scheduled before recording started.
+///
+/// Ops made by `call_soon` work (a future's callbacks, a resumed coroutine) on a `sim::Loop`
+/// are written as `on` ops of the recorded call whose callback posted the work
+/// (`sim::Loop::cause`): the loop runs such work right after that callback, before any other
+/// call. On other loops, and for work a batched call's callback posted (it runs after the
+/// whole chunk), they are `at` ops at their instant.
 
 #include <cstdint>
 #include <functional>
@@ -120,6 +125,8 @@ private:
   void on_op(LineKind kind, const txaio::Event& e);
   void add_op(LineKind kind, const txaio::Event& e, std::uint32_t index);
   void on_fire(const txaio::Event& e);
+  void on_done(const txaio::Event& e);
+  std::uint32_t posted_by() const;
   void on_error(const txaio::Event& e);
   void comment(std::int64_t t, std::string text);
   std::vector<std::string> final_names() const;
