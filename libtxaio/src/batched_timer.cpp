@@ -187,9 +187,9 @@ public:
       notify_loop(Event{EventKind::schedule, nanoseconds(now), saturating_add(nanoseconds(now), delay),
                         call_event_id(bucket, index), {}});
     }
+    // The call first, then the loop timer its bucket opened.
     if (opened) {
-      // The call first, then the loop timer its bucket opened.
-      notify_bucket_timer(bucket.timer);
+      notify_bucket_timer(EventKind::schedule, bucket.timer, bucket, 0);
       notify(BatchEventKind::schedule, bucket, 0, bucket.timer);
     }
     return BatchedCall(this, b, bucket.gen, index, key);
@@ -211,21 +211,7 @@ public:
     // Destroyed last, when the books are straight: its destructor may call back in. Its
     // empty slot stays: it keeps the others' indices, and a fired bucket's chunk boundaries.
     Callback dead = std::move(bucket.calls[index]);
-    if (bucket.live == 0 && !bucket.running) {
-      // Its last pending call: the bucket goes, and its loop timer with it.
-      DelayedCall timer = bucket.timer;
-      notify(BatchEventKind::cancel, bucket, bucket.chunk, timer);
-      if (bucket.chunks == 0) {
-        forget_waiting(b);
-        release_bucket(b);
-      } else {
-        finish_bucket(b);  // between chunks: reports what earlier chunks raised
-      }
-      if (timer.id() != 0) {
-        --timers_;
-        timer.cancel();
-      }
-    }
+    if (bucket.live == 0 && !bucket.running) drop_emptied(b);
     return true;
   }
 
@@ -239,6 +225,7 @@ public:
     --timers_;
     if (bucket.chunks == 0) split(b);
     const std::uint32_t chunk = bucket.chunk++;
+    notify_bucket_timer(EventKind::fire, fired, bucket, chunk);
     notify(BatchEventKind::fire, bucket, chunk, fired);
     const std::size_t end = bucket.has_bounds()
                                 ? bucket.extra->bounds[chunk + 1]
@@ -276,7 +263,7 @@ public:
       }
       bucket.next = static_cast<std::uint32_t>(bucket.calls.size());
       bucket.live = 0;
-      report_errors(bucket);
+      report(take_errors(bucket));
     }
     waiting_.clear();
     cached_key_ = no_key;
@@ -439,18 +426,40 @@ private:
     const std::int64_t target = saturating_add(nanoseconds(bucket.key), nanoseconds(offset)).count();
     bucket.timer = arm(b, target, loop_->now().count());
     ++timers_;
-    notify_bucket_timer(bucket.timer);
+    notify_bucket_timer(EventKind::schedule, bucket.timer, bucket, bucket.chunk);
     notify(BatchEventKind::schedule, bucket, bucket.chunk, bucket.timer);
   }
 
   /// A fired bucket has no pending call left: reports its errors and frees it.
   void finish_bucket(std::uint32_t b) noexcept {
-    Bucket& bucket = buckets_[b];
     --chunking_;
-    std::vector<std::string> errors;
-    if (bucket.has_errors()) errors.swap(bucket.extra->errors);
+    release_reporting(b);
+  }
+
+  /// Bucket `b` lost its last pending call while waiting or between chunks: its loop timer
+  /// is cancelled (observers see the loop's `cancel`, then the bucket_timer `cancel`), then
+  /// it goes, reporting what its earlier chunks raised.
+  void drop_emptied(std::uint32_t b) noexcept {
+    Bucket& bucket = buckets_[b];
+    DelayedCall timer = bucket.timer;
+    notify(BatchEventKind::cancel, bucket, bucket.chunk, timer);
+    if (bucket.chunks == 0) {
+      forget_waiting(b);  // no call can join it while observers are told
+    } else {
+      --chunking_;
+    }
+    if (timer.id() != 0) {
+      --timers_;
+      timer.cancel();
+    }
+    notify_bucket_timer(EventKind::cancel, timer, bucket, bucket.chunk);
+    release_reporting(b);
+  }
+
+  void release_reporting(std::uint32_t b) noexcept {
+    std::vector<std::string> errors = take_errors(buckets_[b]);
     release_bucket(b);
-    if (!errors.empty()) report(std::move(errors));
+    report(std::move(errors));
   }
 
   void forget_waiting(std::uint32_t b) noexcept {
@@ -490,14 +499,15 @@ private:
     }
   }
 
-  void report_errors(Bucket& bucket) noexcept {
-    if (!bucket.has_errors()) return;
+  static std::vector<std::string> take_errors(Bucket& bucket) noexcept {
     std::vector<std::string> errors;
-    errors.swap(bucket.extra->errors);
-    report(std::move(errors));
+    if (bucket.has_errors()) errors.swap(bucket.extra->errors);
+    return errors;
   }
 
+  /// Reports what a bucket's calls raised (nothing if none did) as one `BatchError`.
   void report(std::vector<std::string> errors) noexcept {
+    if (errors.empty()) return;
     try {
       const BatchError error(std::move(errors));
       if (loop_->observed()) notify_loop(Event{EventKind::error, loop_->now(), loop_->now(), 0, error.what()});
@@ -534,10 +544,14 @@ private:
     }
   }
 
-  /// Marks a loop timer just scheduled as one of this timer's own.
-  void notify_bucket_timer(const DelayedCall& timer) const noexcept {
+  /// Tells the loop's observers about a step of one of this timer's own loop timers, the one
+  /// of chunk `chunk` of `bucket`: scheduled, fired or cancelled (see `txaio::Event`).
+  void notify_bucket_timer(EventKind kind, const DelayedCall& timer, const Bucket& bucket,
+                           std::uint32_t chunk) const noexcept {
     if (!loop_->observed()) return;
-    notify_loop(Event{EventKind::schedule, loop_->now(), timer.when(), timer.id(), {}, EventSource::bucket_timer});
+    Event event{kind, loop_->now(), timer.when(), timer.id(), {}, EventSource::bucket_timer};
+    event.bucket = BucketInfo{nanoseconds(bucket.key), chunk, bucket.chunks, bucket.live};
+    notify_loop(event);
   }
 
   void notify(BatchEventKind kind, const Bucket& bucket, std::uint32_t chunk, const DelayedCall& timer) noexcept {

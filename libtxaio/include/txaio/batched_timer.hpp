@@ -32,9 +32,10 @@
 ///   callables of up to 16 bytes inline) plus the array's growth slack; a cancelled call's
 ///   empty slot is reclaimed when its bucket is done.
 /// - Observers of the loop are told each call's `schedule`, `cancel`, `fire`, `error` and
-///   `done` (`EventSource::batched_call`, with `Event::batched` = `id()`), which loop timers
-///   are the timer's own (`EventSource::bucket_timer`), and each `BatchError` before it is
-///   reported (see `txaio::Event`).
+///   `done` (`EventSource::batched_call`, with `Event::batched` = `id()`); the `schedule`,
+///   `fire` and `cancel` of the timer's own loop timers, with their bucket's key, chunk, chunk
+///   count and pending calls (`EventSource::bucket_timer`, `Event::bucket`); and each
+///   `BatchError` before it is reported (see `txaio::Event` for the order).
 /// - Not thread-safe: use a batched timer on its loop's thread only.
 
 #include <chrono>
