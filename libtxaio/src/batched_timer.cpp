@@ -188,10 +188,7 @@ public:
                         call_event_id(bucket, index), {}});
     }
     // The call first, then the loop timer its bucket opened.
-    if (opened) {
-      notify_bucket_timer(EventKind::schedule, bucket.timer, bucket, 0);
-      notify(BatchEventKind::schedule, bucket, 0, bucket.timer);
-    }
+    if (opened) notify_bucket_timer(EventKind::schedule, bucket.timer, bucket, 0);
     return BatchedCall(this, b, bucket.gen, index, key);
   }
 
@@ -226,7 +223,6 @@ public:
     if (bucket.chunks == 0) split(b);
     const std::uint32_t chunk = bucket.chunk++;
     notify_bucket_timer(EventKind::fire, fired, bucket, chunk);
-    notify(BatchEventKind::fire, bucket, chunk, fired);
     const std::size_t end = bucket.has_bounds()
                                 ? bucket.extra->bounds[chunk + 1]
                                 : static_cast<std::size_t>(std::min<std::uint64_t>(
@@ -292,8 +288,6 @@ public:
     }
     return bytes;
   }
-
-  void set_observer(BatchObserver observer) { observer_ = std::move(observer); }
 
   void skip_generations(std::uint64_t n) noexcept {
     for (Bucket& bucket : buckets_) bucket.gen += n;
@@ -427,7 +421,6 @@ private:
     bucket.timer = arm(b, target, loop_->now().count());
     ++timers_;
     notify_bucket_timer(EventKind::schedule, bucket.timer, bucket, bucket.chunk);
-    notify(BatchEventKind::schedule, bucket, bucket.chunk, bucket.timer);
   }
 
   /// A fired bucket has no pending call left: reports its errors and frees it.
@@ -442,7 +435,6 @@ private:
   void drop_emptied(std::uint32_t b) noexcept {
     Bucket& bucket = buckets_[b];
     DelayedCall timer = bucket.timer;
-    notify(BatchEventKind::cancel, bucket, bucket.chunk, timer);
     if (bucket.chunks == 0) {
       forget_waiting(b);  // no call can join it while observers are told
     } else {
@@ -554,16 +546,6 @@ private:
     notify_loop(event);
   }
 
-  void notify(BatchEventKind kind, const Bucket& bucket, std::uint32_t chunk, const DelayedCall& timer) noexcept {
-    if (!observer_) return;
-    try {
-      observer_(BatchEvent{kind, nanoseconds(bucket.key), chunk, bucket.chunks, loop_->now(), timer.when(),
-                           bucket.live, timer.id()});
-    } catch (...) {
-      // An observer must not break the timer it watches.
-    }
-  }
-
   Loop* loop_;
   std::int64_t bucket_ns_;
   std::uint64_t chunk_size_;
@@ -580,19 +562,9 @@ private:
   std::size_t pending_ = 0;
   std::size_t chunking_ = 0;
   std::size_t timers_ = 0;  // loop timers pending
-  BatchObserver observer_;
 };
 
 }  // namespace detail
-
-std::string_view to_string(BatchEventKind kind) noexcept {
-  switch (kind) {
-    case BatchEventKind::schedule: return "schedule";
-    case BatchEventKind::fire: return "fire";
-    case BatchEventKind::cancel: return "cancel";
-  }
-  return "?";
-}
 
 void BatchedCall::cancel() noexcept {
   if (timer_ != nullptr) timer_->cancel(bucket_, gen_, index_);
@@ -637,7 +609,6 @@ std::size_t BatchedTimer::waiting_buckets() const noexcept { return impl_->waiti
 std::size_t BatchedTimer::chunking_buckets() const noexcept { return impl_->chunking_buckets(); }
 std::size_t BatchedTimer::underlying_timers() const noexcept { return impl_->underlying_timers(); }
 std::uint64_t BatchedTimer::id() const noexcept { return reinterpret_cast<std::uintptr_t>(impl_.get()); }
-void BatchedTimer::set_observer(BatchObserver observer) { impl_->set_observer(std::move(observer)); }
 
 void detail::skip_bucket_generations(BatchedTimer& timer, std::uint64_t n) noexcept {
   timer.impl_->skip_generations(n);

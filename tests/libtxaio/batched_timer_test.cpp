@@ -24,8 +24,6 @@ using namespace std::chrono_literals;
 using txaio::BatchedCall;
 using txaio::BatchedTimer;
 using txaio::BatchError;
-using txaio::BatchEvent;
-using txaio::BatchEventKind;
 using txaio::BatchRounding;
 using txaio::nanoseconds;
 
@@ -870,56 +868,6 @@ TEST_F(BatchedTimerTest, AnObserverThatThrowsDoesNotBreakTheTimer) {
   EXPECT_EQ(ran_, (std::vector<Ran>{{"a", 1s}, {"b", 1500ms}}));
   EXPECT_EQ(loop_.pending_timers(), 0u);
   EXPECT_EQ(batched.underlying_timers(), 0u);
-}
-
-TEST_F(BatchedTimerTest, TheObserverSeesEveryLoopTimerOfEveryBucket) {
-  auto batched = txaio::make_batched_timer(1s, 2);
-  std::vector<BatchEvent> events;
-  batched.set_observer([&events](const BatchEvent& e) { events.push_back(e); });
-  std::vector<BatchedCall> calls;
-  for (int i = 0; i < 3; ++i) calls.push_back(batched.call_later(2, record(std::to_string(i))));
-  BatchedCall lone = batched.call_later(5, record("lone"));
-  loop_.advance(2s);
-  lone.cancel();
-  loop_.advance(1s);
-
-  struct Expect {
-    BatchEventKind kind;
-    nanoseconds key;
-    std::uint32_t chunk;
-    std::uint32_t chunks;
-    nanoseconds time;
-    nanoseconds due;
-  };
-  const std::vector<Expect> want{
-      {BatchEventKind::schedule, 2s, 0, 0, 0s, 2s},       // bucket 2 opened
-      {BatchEventKind::schedule, 5s, 0, 0, 0s, 5s},       // bucket 5 opened
-      {BatchEventKind::fire, 2s, 0, 2, 2s, 2s},           // chunk 0 of 2
-      {BatchEventKind::schedule, 2s, 1, 2, 2s, 2500ms},   // its next chunk
-      {BatchEventKind::cancel, 5s, 0, 0, 2s, 5s},         // bucket 5 emptied
-      {BatchEventKind::fire, 2s, 1, 2, 2500ms, 2500ms},   // chunk 1 of 2
-  };
-  ASSERT_EQ(events.size(), want.size());
-  for (std::size_t i = 0; i < want.size(); ++i) {
-    SCOPED_TRACE(i);
-    EXPECT_EQ(events[i].kind, want[i].kind);
-    EXPECT_EQ(events[i].key, want[i].key);
-    EXPECT_EQ(events[i].chunk, want[i].chunk);
-    EXPECT_EQ(events[i].chunks, want[i].chunks);
-    EXPECT_EQ(events[i].time, want[i].time);
-    EXPECT_EQ(events[i].due, want[i].due);
-    EXPECT_NE(events[i].timer_id, 0u);
-  }
-  EXPECT_EQ(events[2].calls, 3u);
-  EXPECT_EQ(events[5].calls, 1u);
-  EXPECT_EQ(txaio::to_string(BatchEventKind::fire), "fire");
-
-  // An observer that throws does not break the timer.
-  batched.set_observer([](const BatchEvent&) { throw std::runtime_error("observer"); });
-  batched.call_later(1, record("after"));
-  EXPECT_NO_THROW(loop_.advance(1s));
-  batched.set_observer({});
-  EXPECT_EQ(ran_.back(), (Ran{"after", 4s}));
 }
 
 TEST_F(BatchedTimerTest, CountsFollowCallsBucketsAndChunks) {
