@@ -426,7 +426,7 @@ private:
   /// A fired bucket has no pending call left: reports its errors and frees it.
   void finish_bucket(std::uint32_t b) noexcept {
     --chunking_;
-    release_reporting(b);
+    release_and_report(b);
   }
 
   /// Bucket `b` lost its last pending call while waiting or between chunks: its loop timer
@@ -445,10 +445,10 @@ private:
       timer.cancel();
     }
     notify_bucket_timer(EventKind::cancel, timer, bucket, bucket.chunk);
-    release_reporting(b);
+    release_and_report(b);
   }
 
-  void release_reporting(std::uint32_t b) noexcept {
+  void release_and_report(std::uint32_t b) noexcept {
     std::vector<std::string> errors = take_errors(buckets_[b]);
     release_bucket(b);
     report(std::move(errors));
