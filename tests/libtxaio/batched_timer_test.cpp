@@ -67,9 +67,15 @@ std::ostream& operator<<(std::ostream& os, const Ran& r) { return os << r.name <
 /// One line per event of the loop's own timers (`source == loop`) and per `bucket_timer` event,
 /// times in ms: "2000 loop fire t1 due 2000", "2000 bucket fire t1 due 2000 key 2000 chunk
 /// 0/2 calls 3". The batched calls' events are left out; every event but a bucket_timer
-/// schedule / fire / cancel must leave `Event::bucket` zero.
-struct TimerLines : txaio::Observer {
-  std::uint64_t batched = 0;
+/// schedule / fire / cancel must leave `Event::bucket` zero. Observes `loop` while it lives.
+struct TimerLines final : txaio::Observer {
+  TimerLines(txaio::Loop& loop, const BatchedTimer& timer) : loop_(loop), batched_(timer.id()) {
+    loop_.add_observer(*this);
+  }
+  ~TimerLines() override { loop_.remove_observer(*this); }
+  TimerLines(const TimerLines&) = delete;
+  TimerLines& operator=(const TimerLines&) = delete;
+
   std::vector<std::string> lines;
 
   static long long ms(nanoseconds t) { return static_cast<long long>(t.count() / 1'000'000); }
@@ -84,7 +90,7 @@ struct TimerLines : txaio::Observer {
       lines.push_back(fmt::format("{} loop {} t{} due {}", ms(e.time), to_string(e.kind), e.id, ms(e.due)));
       return;
     }
-    EXPECT_EQ(e.batched, batched);
+    EXPECT_EQ(e.batched, batched_);
     if (!has_bucket) {
       lines.push_back(fmt::format("{} bucket {} {}", ms(e.time), to_string(e.kind), e.message));
       return;
@@ -92,6 +98,10 @@ struct TimerLines : txaio::Observer {
     lines.push_back(fmt::format("{} bucket {} t{} due {} key {} chunk {}/{} calls {}", ms(e.time), to_string(e.kind),
                                 e.id, ms(e.due), ms(e.bucket.key), e.bucket.chunk, e.bucket.chunks, e.bucket.calls));
   }
+
+private:
+  txaio::Loop& loop_;
+  std::uint64_t batched_;
 };
 
 class BatchedTimerTest : public txaio::testutil::SimTest {
@@ -798,16 +808,13 @@ TEST_F(BatchedTimerTest, AMovedTimerKeepsItsCallsAndHandles) {
 
 TEST_F(BatchedTimerTest, LoopObserversSeeEveryLoopTimerOfEveryBucketWithItsBucket) {
   auto batched = txaio::make_batched_timer(1s, 2);
-  TimerLines obs;
-  obs.batched = batched.id();
-  loop_.add_observer(obs);
+  TimerLines obs(loop_, batched);
   std::vector<BatchedCall> calls;
   for (int i = 0; i < 3; ++i) calls.push_back(batched.call_later(2, record(std::to_string(i))));
   BatchedCall lone = batched.call_later(5, record("lone"));
   loop_.advance(2s);
   lone.cancel();
   loop_.advance(1s);
-  loop_.remove_observer(obs);
   EXPECT_EQ(obs.lines, (std::vector<std::string>{
                            "0 loop schedule t1 due 2000",  // bucket 2 opened
                            "0 bucket schedule t1 due 2000 key 2000 chunk 0/0 calls 1",
@@ -829,15 +836,12 @@ TEST_F(BatchedTimerTest, LoopObserversSeeEveryLoopTimerOfEveryBucketWithItsBucke
 
 TEST_F(BatchedTimerTest, ABucketEmptiedBetweenChunksIsReportedCancelledBeforeItsErrors) {
   auto batched = txaio::make_batched_timer(1s, 1);
-  TimerLines obs;
-  obs.batched = batched.id();
-  loop_.add_observer(obs);
+  TimerLines obs(loop_, batched);
   batched.call_later(1, [] { throw std::runtime_error("early"); });
   BatchedCall later = batched.call_later(1, record("later"));
   loop_.advance(1s);
   later.cancel();
   EXPECT_THROW(loop_.advance(0), BatchError);
-  loop_.remove_observer(obs);
   EXPECT_EQ(obs.lines, (std::vector<std::string>{
                            "0 loop schedule t1 due 1000",
                            "0 bucket schedule t1 due 1000 key 1000 chunk 0/0 calls 1",
