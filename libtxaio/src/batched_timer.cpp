@@ -187,11 +187,8 @@ public:
       notify_loop(Event{EventKind::schedule, nanoseconds(now), saturating_add(nanoseconds(now), delay),
                         call_event_id(bucket, index), {}});
     }
-    if (opened) {
-      // The call first, then the loop timer its bucket opened.
-      notify_bucket_timer(bucket.timer);
-      notify(BatchEventKind::schedule, bucket, 0, bucket.timer);
-    }
+    // The call first, then the loop timer its bucket opened.
+    if (opened) notify_bucket_timer(EventKind::schedule, bucket.timer, bucket, 0);
     return BatchedCall(this, b, bucket.gen, index, key);
   }
 
@@ -211,21 +208,7 @@ public:
     // Destroyed last, when the books are straight: its destructor may call back in. Its
     // empty slot stays: it keeps the others' indices, and a fired bucket's chunk boundaries.
     Callback dead = std::move(bucket.calls[index]);
-    if (bucket.live == 0 && !bucket.running) {
-      // Its last pending call: the bucket goes, and its loop timer with it.
-      DelayedCall timer = bucket.timer;
-      notify(BatchEventKind::cancel, bucket, bucket.chunk, timer);
-      if (bucket.chunks == 0) {
-        forget_waiting(b);
-        release_bucket(b);
-      } else {
-        finish_bucket(b);  // between chunks: reports what earlier chunks raised
-      }
-      if (timer.id() != 0) {
-        --timers_;
-        timer.cancel();
-      }
-    }
+    if (bucket.live == 0 && !bucket.running) drop_emptied(b);
     return true;
   }
 
@@ -239,7 +222,7 @@ public:
     --timers_;
     if (bucket.chunks == 0) split(b);
     const std::uint32_t chunk = bucket.chunk++;
-    notify(BatchEventKind::fire, bucket, chunk, fired);
+    notify_bucket_timer(EventKind::fire, fired, bucket, chunk);
     const std::size_t end = bucket.has_bounds()
                                 ? bucket.extra->bounds[chunk + 1]
                                 : static_cast<std::size_t>(std::min<std::uint64_t>(
@@ -276,7 +259,7 @@ public:
       }
       bucket.next = static_cast<std::uint32_t>(bucket.calls.size());
       bucket.live = 0;
-      report_errors(bucket);
+      report(take_errors(bucket));
     }
     waiting_.clear();
     cached_key_ = no_key;
@@ -305,8 +288,6 @@ public:
     }
     return bytes;
   }
-
-  void set_observer(BatchObserver observer) { observer_ = std::move(observer); }
 
   void skip_generations(std::uint64_t n) noexcept {
     for (Bucket& bucket : buckets_) bucket.gen += n;
@@ -439,18 +420,38 @@ private:
     const std::int64_t target = saturating_add(nanoseconds(bucket.key), nanoseconds(offset)).count();
     bucket.timer = arm(b, target, loop_->now().count());
     ++timers_;
-    notify_bucket_timer(bucket.timer);
-    notify(BatchEventKind::schedule, bucket, bucket.chunk, bucket.timer);
+    notify_bucket_timer(EventKind::schedule, bucket.timer, bucket, bucket.chunk);
   }
 
   /// A fired bucket has no pending call left: reports its errors and frees it.
   void finish_bucket(std::uint32_t b) noexcept {
-    Bucket& bucket = buckets_[b];
     --chunking_;
-    std::vector<std::string> errors;
-    if (bucket.has_errors()) errors.swap(bucket.extra->errors);
+    release_and_report(b);
+  }
+
+  /// Bucket `b` lost its last pending call while waiting or between chunks: its loop timer
+  /// is cancelled (observers see the loop's `cancel`, then the bucket_timer `cancel`), then
+  /// it goes, reporting what its earlier chunks raised.
+  void drop_emptied(std::uint32_t b) noexcept {
+    Bucket& bucket = buckets_[b];
+    DelayedCall timer = bucket.timer;
+    if (bucket.chunks == 0) {
+      forget_waiting(b);  // no call can join it while observers are told
+    } else {
+      --chunking_;
+    }
+    if (timer.id() != 0) {
+      --timers_;
+      timer.cancel();
+    }
+    notify_bucket_timer(EventKind::cancel, timer, bucket, bucket.chunk);
+    release_and_report(b);
+  }
+
+  void release_and_report(std::uint32_t b) noexcept {
+    std::vector<std::string> errors = take_errors(buckets_[b]);
     release_bucket(b);
-    if (!errors.empty()) report(std::move(errors));
+    report(std::move(errors));
   }
 
   void forget_waiting(std::uint32_t b) noexcept {
@@ -490,14 +491,15 @@ private:
     }
   }
 
-  void report_errors(Bucket& bucket) noexcept {
-    if (!bucket.has_errors()) return;
+  static std::vector<std::string> take_errors(Bucket& bucket) noexcept {
     std::vector<std::string> errors;
-    errors.swap(bucket.extra->errors);
-    report(std::move(errors));
+    if (bucket.has_errors()) errors.swap(bucket.extra->errors);
+    return errors;
   }
 
+  /// Reports what a bucket's calls raised (nothing if none did) as one `BatchError`.
   void report(std::vector<std::string> errors) noexcept {
+    if (errors.empty()) return;
     try {
       const BatchError error(std::move(errors));
       if (loop_->observed()) notify_loop(Event{EventKind::error, loop_->now(), loop_->now(), 0, error.what()});
@@ -534,20 +536,14 @@ private:
     }
   }
 
-  /// Marks a loop timer just scheduled as one of this timer's own.
-  void notify_bucket_timer(const DelayedCall& timer) const noexcept {
+  /// Tells the loop's observers about a step of one of this timer's own loop timers, the one
+  /// of chunk `chunk` of `bucket`: scheduled, fired or cancelled (see `txaio::Event`).
+  void notify_bucket_timer(EventKind kind, const DelayedCall& timer, const Bucket& bucket,
+                           std::uint32_t chunk) const noexcept {
     if (!loop_->observed()) return;
-    notify_loop(Event{EventKind::schedule, loop_->now(), timer.when(), timer.id(), {}, EventSource::bucket_timer});
-  }
-
-  void notify(BatchEventKind kind, const Bucket& bucket, std::uint32_t chunk, const DelayedCall& timer) noexcept {
-    if (!observer_) return;
-    try {
-      observer_(BatchEvent{kind, nanoseconds(bucket.key), chunk, bucket.chunks, loop_->now(), timer.when(),
-                           bucket.live, timer.id()});
-    } catch (...) {
-      // An observer must not break the timer it watches.
-    }
+    Event event{kind, loop_->now(), timer.when(), timer.id(), {}, EventSource::bucket_timer};
+    event.bucket = BucketInfo{nanoseconds(bucket.key), chunk, bucket.chunks, bucket.live};
+    notify_loop(event);
   }
 
   Loop* loop_;
@@ -566,19 +562,9 @@ private:
   std::size_t pending_ = 0;
   std::size_t chunking_ = 0;
   std::size_t timers_ = 0;  // loop timers pending
-  BatchObserver observer_;
 };
 
 }  // namespace detail
-
-std::string_view to_string(BatchEventKind kind) noexcept {
-  switch (kind) {
-    case BatchEventKind::schedule: return "schedule";
-    case BatchEventKind::fire: return "fire";
-    case BatchEventKind::cancel: return "cancel";
-  }
-  return "?";
-}
 
 void BatchedCall::cancel() noexcept {
   if (timer_ != nullptr) timer_->cancel(bucket_, gen_, index_);
@@ -623,7 +609,6 @@ std::size_t BatchedTimer::waiting_buckets() const noexcept { return impl_->waiti
 std::size_t BatchedTimer::chunking_buckets() const noexcept { return impl_->chunking_buckets(); }
 std::size_t BatchedTimer::underlying_timers() const noexcept { return impl_->underlying_timers(); }
 std::uint64_t BatchedTimer::id() const noexcept { return reinterpret_cast<std::uintptr_t>(impl_.get()); }
-void BatchedTimer::set_observer(BatchObserver observer) { impl_->set_observer(std::move(observer)); }
 
 void detail::skip_bucket_generations(BatchedTimer& timer, std::uint64_t n) noexcept {
   timer.impl_->skip_generations(n);

@@ -60,6 +60,10 @@ void Recorder::set_namer(Namer namer) { namer_ = std::move(namer); }
 
 void Recorder::on_event(const txaio::Event& e) {
   if (!recording_) return;
+  // A batched timer's own loop timer fired or was cancelled: its loop events said so already.
+  if (e.source == EventSource::bucket_timer && (e.kind == txaio::EventKind::fire || e.kind == txaio::EventKind::cancel)) {
+    return;
+  }
   switch (e.kind) {
     case txaio::EventKind::schedule:
       if (e.source == EventSource::bucket_timer) {

@@ -24,8 +24,6 @@ using namespace std::chrono_literals;
 using txaio::BatchedCall;
 using txaio::BatchedTimer;
 using txaio::BatchError;
-using txaio::BatchEvent;
-using txaio::BatchEventKind;
 using txaio::BatchRounding;
 using txaio::nanoseconds;
 
@@ -65,6 +63,46 @@ struct Ran {
 };
 
 std::ostream& operator<<(std::ostream& os, const Ran& r) { return os << r.name << "@" << r.time.count() << "ns"; }
+
+/// One line per event of the loop's own timers (`source == loop`) and per `bucket_timer` event,
+/// times in ms: "2000 loop fire t1 due 2000", "2000 bucket fire t1 due 2000 key 2000 chunk
+/// 0/2 calls 3". The batched calls' events are left out; every event but a bucket_timer
+/// schedule / fire / cancel must leave `Event::bucket` zero. Observes `loop` while it lives.
+struct TimerLines final : txaio::Observer {
+  TimerLines(txaio::Loop& loop, const BatchedTimer& timer) : loop_(loop), batched_(timer.id()) {
+    loop_.add_observer(*this);
+  }
+  ~TimerLines() override { loop_.remove_observer(*this); }
+  TimerLines(const TimerLines&) = delete;
+  TimerLines& operator=(const TimerLines&) = delete;
+
+  std::vector<std::string> lines;
+
+  static long long ms(nanoseconds t) { return static_cast<long long>(t.count() / 1'000'000); }
+
+  void on_event(const txaio::Event& e) override {
+    const bool has_bucket = e.source == txaio::EventSource::bucket_timer && e.kind != txaio::EventKind::error;
+    if (!has_bucket) {
+      EXPECT_EQ(e.bucket, txaio::BucketInfo{}) << to_string(e.kind);
+    }
+    if (e.source == txaio::EventSource::batched_call) return;
+    if (e.source == txaio::EventSource::loop) {
+      lines.push_back(fmt::format("{} loop {} t{} due {}", ms(e.time), to_string(e.kind), e.id, ms(e.due)));
+      return;
+    }
+    EXPECT_EQ(e.batched, batched_);
+    if (!has_bucket) {
+      lines.push_back(fmt::format("{} bucket {} {}", ms(e.time), to_string(e.kind), e.message));
+      return;
+    }
+    lines.push_back(fmt::format("{} bucket {} t{} due {} key {} chunk {}/{} calls {}", ms(e.time), to_string(e.kind),
+                                e.id, ms(e.due), ms(e.bucket.key), e.bucket.chunk, e.bucket.chunks, e.bucket.calls));
+  }
+
+private:
+  txaio::Loop& loop_;
+  std::uint64_t batched_;
+};
 
 class BatchedTimerTest : public txaio::testutil::SimTest {
 protected:
@@ -599,12 +637,14 @@ TEST_F(BatchedTimerTest, LoopObserversSeeEachCallAndWhichLoopTimersAreTheTimersO
                            "call schedule 0 1100000000",
                            "call cancel 100000000 1000000000",
                            "loop fire 1000000000",  // chunk 1 of 2
+                           "bucket_timer fire 1000000000 1000000000",
                            "call fire 1000000000 1000000000",
                            "call done 1000000000 1000000000",
                            "loop schedule 1500000000",
                            "bucket_timer schedule 1000000000 1500000000",
                            "loop done 1000000000",
                            "loop fire 1500000000",  // chunk 2 of 2: the cancelled call is skipped
+                           "bucket_timer fire 1500000000 1500000000",
                            "call fire 1500000000 1000000000",
                            "call error 1500000000 1000000000 boom",
                            "call done 1500000000 1000000000",
@@ -766,54 +806,72 @@ TEST_F(BatchedTimerTest, AMovedTimerKeepsItsCallsAndHandles) {
 // ---------------------------------------------------------------------------------------
 // Introspection.
 
-TEST_F(BatchedTimerTest, TheObserverSeesEveryLoopTimerOfEveryBucket) {
+TEST_F(BatchedTimerTest, LoopObserversSeeEveryLoopTimerOfEveryBucketWithItsBucket) {
   auto batched = txaio::make_batched_timer(1s, 2);
-  std::vector<BatchEvent> events;
-  batched.set_observer([&events](const BatchEvent& e) { events.push_back(e); });
+  TimerLines obs(loop_, batched);
   std::vector<BatchedCall> calls;
   for (int i = 0; i < 3; ++i) calls.push_back(batched.call_later(2, record(std::to_string(i))));
   BatchedCall lone = batched.call_later(5, record("lone"));
   loop_.advance(2s);
   lone.cancel();
   loop_.advance(1s);
+  EXPECT_EQ(obs.lines, (std::vector<std::string>{
+                           "0 loop schedule t1 due 2000",  // bucket 2 opened
+                           "0 bucket schedule t1 due 2000 key 2000 chunk 0/0 calls 1",
+                           "0 loop schedule t2 due 5000",  // bucket 5 opened
+                           "0 bucket schedule t2 due 5000 key 5000 chunk 0/0 calls 1",
+                           "2000 loop fire t1 due 2000",
+                           "2000 bucket fire t1 due 2000 key 2000 chunk 0/2 calls 3",  // chunk 0 of 2 runs
+                           "2000 loop schedule t3 due 2500",                           // its next chunk
+                           "2000 bucket schedule t3 due 2500 key 2000 chunk 1/2 calls 1",
+                           "2000 loop done t1 due 2000",
+                           "2000 loop cancel t2 due 5000",  // bucket 5 emptied
+                           "2000 bucket cancel t2 due 5000 key 5000 chunk 0/0 calls 0",
+                           "2500 loop fire t3 due 2500",
+                           "2500 bucket fire t3 due 2500 key 2000 chunk 1/2 calls 1",  // chunk 1 of 2 runs
+                           "2500 loop done t3 due 2500",
+                       }));
+  EXPECT_EQ(ran_, (std::vector<Ran>{{"0", 2s}, {"1", 2s}, {"2", 2500ms}}));
+}
 
-  struct Expect {
-    BatchEventKind kind;
-    nanoseconds key;
-    std::uint32_t chunk;
-    std::uint32_t chunks;
-    nanoseconds time;
-    nanoseconds due;
-  };
-  const std::vector<Expect> want{
-      {BatchEventKind::schedule, 2s, 0, 0, 0s, 2s},       // bucket 2 opened
-      {BatchEventKind::schedule, 5s, 0, 0, 0s, 5s},       // bucket 5 opened
-      {BatchEventKind::fire, 2s, 0, 2, 2s, 2s},           // chunk 0 of 2
-      {BatchEventKind::schedule, 2s, 1, 2, 2s, 2500ms},   // its next chunk
-      {BatchEventKind::cancel, 5s, 0, 0, 2s, 5s},         // bucket 5 emptied
-      {BatchEventKind::fire, 2s, 1, 2, 2500ms, 2500ms},   // chunk 1 of 2
-  };
-  ASSERT_EQ(events.size(), want.size());
-  for (std::size_t i = 0; i < want.size(); ++i) {
-    SCOPED_TRACE(i);
-    EXPECT_EQ(events[i].kind, want[i].kind);
-    EXPECT_EQ(events[i].key, want[i].key);
-    EXPECT_EQ(events[i].chunk, want[i].chunk);
-    EXPECT_EQ(events[i].chunks, want[i].chunks);
-    EXPECT_EQ(events[i].time, want[i].time);
-    EXPECT_EQ(events[i].due, want[i].due);
-    EXPECT_NE(events[i].timer_id, 0u);
-  }
-  EXPECT_EQ(events[2].calls, 3u);
-  EXPECT_EQ(events[5].calls, 1u);
-  EXPECT_EQ(txaio::to_string(BatchEventKind::fire), "fire");
+TEST_F(BatchedTimerTest, ABucketEmptiedBetweenChunksIsReportedCancelledBeforeItsErrors) {
+  auto batched = txaio::make_batched_timer(1s, 1);
+  TimerLines obs(loop_, batched);
+  batched.call_later(1, [] { throw std::runtime_error("early"); });
+  BatchedCall later = batched.call_later(1, record("later"));
+  loop_.advance(1s);
+  later.cancel();
+  EXPECT_THROW(loop_.advance(0), BatchError);
+  EXPECT_EQ(obs.lines, (std::vector<std::string>{
+                           "0 loop schedule t1 due 1000",
+                           "0 bucket schedule t1 due 1000 key 1000 chunk 0/0 calls 1",
+                           "1000 loop fire t1 due 1000",
+                           "1000 bucket fire t1 due 1000 key 1000 chunk 0/2 calls 2",
+                           "1000 loop schedule t2 due 1500",
+                           "1000 bucket schedule t2 due 1500 key 1000 chunk 1/2 calls 1",
+                           "1000 loop done t1 due 1000",
+                           "1000 loop cancel t2 due 1500",  // the bucket's last call went
+                           "1000 bucket cancel t2 due 1500 key 1000 chunk 1/2 calls 0",
+                           "1000 bucket error 1 call failed\n  std::runtime_error: early",
+                           "1000 loop error t0 due 1000",
+                       }));
+}
 
-  // An observer that throws does not break the timer.
-  batched.set_observer([](const BatchEvent&) { throw std::runtime_error("observer"); });
-  batched.call_later(1, record("after"));
-  EXPECT_NO_THROW(loop_.advance(1s));
-  batched.set_observer({});
-  EXPECT_EQ(ran_.back(), (Ran{"after", 4s}));
+TEST_F(BatchedTimerTest, AnObserverThatThrowsDoesNotBreakTheTimer) {
+  struct Bad : txaio::Observer {
+    void on_event(const txaio::Event&) override { throw std::runtime_error("observer"); }
+  } bad;
+  auto batched = txaio::make_batched_timer(1s, 1);
+  loop_.add_observer(bad);
+  batched.call_later(1, record("a"));
+  batched.call_later(1, record("b"));
+  BatchedCall gone = batched.call_later(3, record("gone"));
+  gone.cancel();
+  EXPECT_NO_THROW(loop_.advance(5s));
+  loop_.remove_observer(bad);
+  EXPECT_EQ(ran_, (std::vector<Ran>{{"a", 1s}, {"b", 1500ms}}));
+  EXPECT_EQ(loop_.pending_timers(), 0u);
+  EXPECT_EQ(batched.underlying_timers(), 0u);
 }
 
 TEST_F(BatchedTimerTest, CountsFollowCallsBucketsAndChunks) {

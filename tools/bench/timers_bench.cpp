@@ -108,19 +108,20 @@ void asio_loop_timers(benchmark::State& state) {
   });
 }
 
-// Watches a batched timer: the buckets it opened (a loop timer scheduled for chunk 0) and
-// the most loop timers pending at once (sampled at every loop-timer event).
-struct UnderlyingTimers {
+// Counts a batched timer's buckets (a loop timer scheduled for chunk 0) and the most loop
+// timers pending at once (sampled at each step of its own loop timers), from its loop's
+// observer events.
+struct UnderlyingTimers final : Observer {
   const Loop* loop = nullptr;
+  std::uint64_t batched = 0;
   std::size_t buckets = 0;
   std::size_t most_pending = 0;
 
   void sample() noexcept { most_pending = std::max(most_pending, loop->pending_timers()); }
-  void watch(BatchedTimer& timer) {
-    timer.set_observer([this](const BatchEvent& event) {
-      if (event.kind == BatchEventKind::schedule && event.chunk == 0) ++buckets;
-      sample();
-    });
+  void on_event(const Event& e) override {
+    if (e.source != EventSource::bucket_timer || e.batched != batched) return;
+    if (e.kind == EventKind::schedule && e.bucket.chunk == 0) ++buckets;
+    sample();
   }
   void report(benchmark::State& state) const {
     state.counters["buckets"] = static_cast<double>(buckets);
@@ -129,62 +130,60 @@ struct UnderlyingTimers {
 };
 
 // One round of the workload through a batched timer; `run` drives the loop until idle.
+// `watch`, if set, samples the loop timers pending once all calls are scheduled.
 template <class Run>
 bool batched_round(benchmark::State& state, BatchedTimer& timer, const std::vector<std::int64_t>& delays,
-                   std::vector<BatchedCall>& cancels, UnderlyingTimers& watch, const Tally& want, Run run) {
+                   std::vector<BatchedCall>& cancels, UnderlyingTimers* watch, const Tally& want, Run run) {
   Tally tally;
-  watch.buckets = 0;
-  watch.most_pending = 0;
   for (std::size_t i = 0; i < delays.size(); ++i) {
     BatchedCall call = timer.call_later(nanoseconds(delays[i]), [&tally, i] { tally.hit(i); });
     if (is_dropped(i)) cancels.push_back(call);
   }
-  watch.sample();
+  if (watch != nullptr) watch->sample();
   for (BatchedCall& call : cancels) call.cancel();
   cancels.clear();
   run();
   return check_tally(state, tally, want);
 }
 
+// The batched benchmarks' body: the timed rounds, then one more, untimed and observed, for
+// the counters (an observer sees every call's events too, so the timed rounds run without one).
+template <class Run>
+void batched_rounds(benchmark::State& state, BatchedTimer& timer, const std::vector<std::int64_t>& delays, Run run) {
+  const Tally want = expected_tally(delays.size());
+  std::vector<BatchedCall> cancels;
+  cancels.reserve(delays.size() / 10);
+  for (auto _ : state) {
+    if (!batched_round(state, timer, delays, cancels, nullptr, want, run)) return;
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(delays.size()));
+  UnderlyingTimers watch;
+  watch.loop = &timer.loop();
+  watch.batched = timer.id();
+  timer.loop().add_observer(watch);
+  const bool watched = batched_round(state, timer, delays, cancels, &watch, want, run);
+  timer.loop().remove_observer(watch);
+  if (watched) watch.report(state);
+}
+
 void batched_sim(benchmark::State& state) {
-  const auto n = static_cast<std::size_t>(state.range(0));
-  const auto& delays = cached_delays_ns(n, sim_span_ns);
-  const Tally want = expected_tally(n);
+  const auto& delays = cached_delays_ns(static_cast<std::size_t>(state.range(0)), sim_span_ns);
   sim::Loop loop;
   BatchedTimer timer = make_batched_timer(loop, std::chrono::seconds(1));
-  UnderlyingTimers watch{&loop};
-  watch.watch(timer);
-  std::vector<BatchedCall> cancels;
-  cancels.reserve(n / 10);
-  for (auto _ : state) {
-    if (!batched_round(state, timer, delays, cancels, watch, want, [&] { loop.run_until_idle(); })) return;
-  }
-  watch.report(state);
-  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
+  batched_rounds(state, timer, delays, [&] { loop.run_until_idle(); });
 }
 
 // `chunk_size` 0: the default (100).
 void run_batched_asio(benchmark::State& state, std::int64_t chunk_size) {
-  const auto n = static_cast<std::size_t>(state.range(0));
-  const auto& delays = cached_delays_ns(n, asio_span_ns);
-  const Tally want = expected_tally(n);
+  const auto& delays = cached_delays_ns(static_cast<std::size_t>(state.range(0)), asio_span_ns);
   boost::asio::io_context context;
   AsioLoop loop(context);
   BatchedTimer timer = chunk_size == 0 ? make_batched_timer(loop, std::chrono::milliseconds(10))
                                        : make_batched_timer(loop, std::chrono::milliseconds(10), chunk_size);
-  UnderlyingTimers watch{&loop};
-  watch.watch(timer);
-  std::vector<BatchedCall> cancels;
-  cancels.reserve(n / 10);
-  for (auto _ : state) {
-    const bool ok = batched_round(state, timer, delays, cancels, watch, want, [&] {
-      context.run();
-      context.restart();
-    });
-    if (!ok) return;
-  }
-  watch.report(state);
-  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
+  batched_rounds(state, timer, delays, [&] {
+    context.run();
+    context.restart();
+  });
 }
 
 void batched_asio(benchmark::State& state) { run_batched_asio(state, 0); }

@@ -32,18 +32,17 @@
 ///   callables of up to 16 bytes inline) plus the array's growth slack; a cancelled call's
 ///   empty slot is reclaimed when its bucket is done.
 /// - Observers of the loop are told each call's `schedule`, `cancel`, `fire`, `error` and
-///   `done` (`EventSource::batched_call`, with `Event::batched` = `id()`), which loop timers
-///   are the timer's own (`EventSource::bucket_timer`), and each `BatchError` before it is
-///   reported (see `txaio::Event`).
+///   `done` (`EventSource::batched_call`, with `Event::batched` = `id()`); the `schedule`,
+///   `fire` and `cancel` of the timer's own loop timers, with their bucket's key, chunk, chunk
+///   count and pending calls (`EventSource::bucket_timer`, `Event::bucket`); and each
+///   `BatchError` before it is reported (see `txaio::Event` for the order).
 /// - Not thread-safe: use a batched timer on its loop's thread only.
 
 #include <chrono>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <memory>
-#include <string_view>
 #include <type_traits>
 #include <utility>
 
@@ -109,32 +108,6 @@ private:
   std::uint32_t index_ = 0;   // and the call's place in it
 };
 
-/// What a batched timer's observer is told about its loop timers.
-enum class BatchEventKind : std::uint8_t {
-  schedule,  ///< a loop timer was scheduled for a bucket (chunk 0) or for its next chunk
-  fire,      ///< a bucket's loop timer fired: chunk `chunk` of `chunks` runs now
-  cancel,    ///< a bucket lost its last pending call: its loop timer was cancelled
-};
-
-std::string_view to_string(BatchEventKind kind) noexcept;
-
-/// One loop-timer event of a batched timer. `chunks` is 0 until the bucket fired (the split
-/// is decided then). `calls` is the number of pending calls in the bucket when it happened.
-struct BatchEvent {
-  BatchEventKind kind;
-  nanoseconds key;        ///< the bucket's key
-  std::uint32_t chunk;    ///< the chunk the loop timer is for
-  std::uint32_t chunks;   ///< the bucket's chunk count `k` (0 before it fired)
-  nanoseconds time;       ///< loop time of the event
-  nanoseconds due;        ///< when the loop timer is due
-  std::size_t calls;      ///< pending calls in the bucket
-  std::uint64_t timer_id; ///< `DelayedCall::id()` of the loop timer
-};
-
-/// Receives a batched timer's events, synchronously, on the loop's thread. It must not call
-/// into the batched timer; exceptions it throws are ignored.
-using BatchObserver = std::function<void(const BatchEvent&)>;
-
 /// A set of buckets on one loop (see the header comment for the contract). Movable, not
 /// copyable. Destroying it cancels its loop timers and drops its pending calls (errors
 /// already collected from a bucket are still reported). It must not outlive its loop; it may
@@ -182,9 +155,6 @@ public:
   /// This timer's identity in loop events (`Event::batched`): the same for the timer's life,
   /// and for its moved-to owner.
   std::uint64_t id() const noexcept;
-
-  /// Sets (or, with an empty function, removes) the observer of the loop-timer events.
-  void set_observer(BatchObserver observer);
 
 private:
   friend void detail::skip_bucket_generations(BatchedTimer& timer, std::uint64_t n) noexcept;

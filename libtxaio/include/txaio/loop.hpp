@@ -78,16 +78,40 @@ enum class EventSource : std::uint8_t {
   bucket_timer,  ///< a loop timer that batched timer `Event::batched` runs its buckets on
 };
 
+/// Where a batched timer's loop timer stands in its bucket (`Event::bucket`). Meaningful
+/// only for the `schedule`, `fire` and `cancel` events with `source == bucket_timer`; all
+/// zero in every other event.
+struct BucketInfo {
+  nanoseconds key{0};        ///< the bucket's key (`BatchedCall::key()`)
+  std::uint32_t chunk = 0;   ///< the chunk the loop timer runs (scheduled for, running, or cancelled)
+  std::uint32_t chunks = 0;  ///< the bucket's chunk count `k`; 0 until its first timer fired
+  std::uint32_t calls = 0;   ///< pending calls in the bucket then (for a fire: before the chunk runs)
+
+  friend bool operator==(const BucketInfo&, const BucketInfo&) = default;
+};
+
 /// One loop event. `time` is the loop time when it happened, `due` the call's due time.
 /// `id` is `DelayedCall::id()` for the loop's calls (0 for `call_soon` work),
 /// `BatchedCall::id()` for batched calls. `message` is set for errors.
 ///
 /// A batched timer reports its calls' schedule / cancel / fire / error / done events through
 /// its loop's observers (`source == batched_call`). Its own loop timers are ordinary loop
-/// timers; right after one is scheduled, the batched timer reports it again with
-/// `source == bucket_timer` (so an observer can tell it from the program's own timers), and
-/// before it reports a `BatchError` through the loop, it reports an `error` event with
-/// `source == bucket_timer` and `id == 0`.
+/// timers, so their plain events come with `source == loop`; the batched timer reports each
+/// of their steps again with `source == bucket_timer`, the same `id` and `due`, and `bucket`
+/// set, in this order:
+/// - `schedule`: a bucket's first timer (chunk 0) or its next chunk's timer was scheduled.
+///   Right after the loop's `schedule` of that timer; when a call opened the bucket, the
+///   call's own `schedule` comes in between (loop timer, call, bucket_timer).
+/// - `fire`: chunk `bucket.chunk` of `bucket.chunks` runs now. Right after the loop's `fire`
+///   of that timer, before the chunk's calls' events and the timer's `done`.
+/// - `cancel`: the bucket lost its last pending call (`bucket.calls` is 0). Right after the
+///   call's `cancel` and the loop's `cancel` of the bucket's pending timer. (Destroying a
+///   batched timer cancels its pending loop timers with the loop's `cancel` only.)
+/// Before a batched timer reports a `BatchError` through the loop (after its bucket's last
+/// chunk, or after the `cancel` that emptied it), it reports an `error` event with
+/// `source == bucket_timer` and `id == 0` (no `bucket`).
+///
+/// Observers are only called, and events only built, while a loop has observers.
 struct Event {
   EventKind kind;
   nanoseconds time;
@@ -96,9 +120,11 @@ struct Event {
   std::string_view message;
   EventSource source = EventSource::loop;
   std::uint64_t batched = 0;  ///< `BatchedTimer::id()` unless `source` is `loop`
+  BucketInfo bucket{};        ///< for `source == bucket_timer` (see `BucketInfo`)
 };
 
-/// Receives a loop's events, on the loop's thread, synchronously.
+/// Receives a loop's events, on the loop's thread, synchronously. An exception it throws is
+/// ignored: it reaches neither the loop nor the code that caused the event.
 class Observer {
 public:
   virtual ~Observer() = default;

@@ -308,12 +308,12 @@ void write_scenario(std::string& s, const Verdict& o, std::size_t index, const R
   // Buckets where the run saw them fire, with the calls they held then.
   std::vector<std::size_t> drawn(sc.batched.size(), 0);
   for (const BucketActivity& a : o.run.buckets) {
-    if (a.event.kind != BatchEventKind::fire || a.event.chunk != 0 || a.batched >= sc.batched.size()) continue;
+    if (a.kind != txaio::EventKind::fire || a.bucket.chunk != 0 || a.batched >= sc.batched.size()) continue;
     if (++drawn[a.batched] > 5000) continue;
-    const std::int64_t key = a.event.key.count();
+    const std::int64_t key = a.bucket.key.count();
     const std::int64_t end = add_ns(key, sc.batched[a.batched].bucket_ns);
     rows[1 + a.batched].spans.emplace_back(key, end);
-    rows[1 + a.batched].span_counts.push_back(a.event.calls);
+    rows[1 + a.batched].span_counts.push_back(a.bucket.calls);
     t_end = std::max(t_end, end);
   }
   // Observed events.

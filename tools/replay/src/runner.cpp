@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "txaio/batched_timer.hpp"
 #include "txaio/errors.hpp"
 
 namespace txaio::replay {
@@ -80,7 +81,6 @@ public:
       const BatchedDecl& d = scenario.batched[b];
       batched_.push_back(make_batched_timer(loop_, nanoseconds(d.bucket_ns), static_cast<std::int64_t>(d.chunk),
                                             d.never_early ? BatchRounding::never_early : BatchRounding::down));
-      batched_.back().set_observer([this, b](const BatchEvent& e) { on_bucket_event(b, e); });
       batched_index_.emplace(batched_.back().id(), b);
     }
     if (!batched_.empty()) batched_handles_.resize(scenario.calls.size());
@@ -110,13 +110,12 @@ public:
   }
 
   void on_event(const txaio::Event& e) override {
-    const std::uint32_t index = call_of(e);
-    if (index == no_call) {
-      if (e.kind == txaio::EventKind::error && e.source == EventSource::bucket_timer) {
-        failed_batched_ = batched_index_.at(e.batched);
-      }
+    if (e.source == EventSource::bucket_timer) {
+      on_bucket_event(e);
       return;
     }
+    const std::uint32_t index = call_of(e);
+    if (index == no_call) return;
     const Call& call = scenario_.calls[index];
     switch (e.kind) {
       case txaio::EventKind::schedule: record(EventKind::schedule, call.id, e.due.count()); break;
@@ -153,7 +152,7 @@ private:
 
   // The scenario call an event is about (no_call for the batched timers' own loop timers and
   // anything else the scenario did not schedule). A schedule event names the call being
-  // scheduled now; the others look its id up.
+  // scheduled now; the others look its id up. Not for `bucket_timer` events.
   std::uint32_t call_of(const txaio::Event& e) {
     const bool mine = e.source == (scheduling_via_ ? EventSource::batched_call : EventSource::loop);
     if (e.kind == txaio::EventKind::schedule) {
@@ -161,7 +160,6 @@ private:
       ids_.add(key_of(e), scheduling_);
       return scheduling_;
     }
-    if (e.source == EventSource::bucket_timer) return no_call;
     return ids_.find(key_of(e));
   }
 
@@ -176,13 +174,24 @@ private:
     events_.push_back(Event{loop_.now().count(), kind, id, std::move(message), value});
   }
 
-  void on_bucket_event(std::uint32_t b, const BatchEvent& e) {
-    buckets_.push_back(BucketActivity{b, e});
+  // A step of a batched timer's own loop timer: its trace event and the report's bucket
+  // activity; or the error event naming the timer whose BatchError comes out of `advance` next.
+  void on_bucket_event(const txaio::Event& e) {
+    const std::uint32_t b = batched_index_.at(e.batched);
+    if (e.kind == txaio::EventKind::error) {
+      failed_batched_ = b;
+      return;
+    }
+    buckets_.push_back(BucketActivity{b, e.kind, e.time.count(), e.bucket});
     const std::string& name = scenario_.batched[b].name;
     switch (e.kind) {
-      case BatchEventKind::schedule: record(EventKind::bucket_timer, name, e.due.count()); break;
-      case BatchEventKind::fire: record(EventKind::bucket_fire, name, 0, fmt::format("{}/{}", e.chunk + 1, e.chunks)); break;
-      case BatchEventKind::cancel: record(EventKind::bucket_cancel, name); break;
+      case txaio::EventKind::schedule: record(EventKind::bucket_timer, name, e.due.count()); break;
+      case txaio::EventKind::fire:
+        record(EventKind::bucket_fire, name, 0, fmt::format("{}/{}", e.bucket.chunk + 1, e.bucket.chunks));
+        break;
+      case txaio::EventKind::cancel: record(EventKind::bucket_cancel, name); break;
+      case txaio::EventKind::error:
+      case txaio::EventKind::done: break;  // errors are handled above; no done for these timers
     }
   }
 

@@ -13,10 +13,10 @@
 /// `BatchError` too, after the timer's own `error` event named it: the runner records it in
 /// the trace as `<now> batch_error <B> <n>`, and carries on.
 ///
-/// Trace events of batched timers' loop timers come from `BatchedTimer::set_observer`:
-/// `bucket_timer` when B schedules a loop timer for a bucket or its next chunk,
-/// `bucket_fire B i/k` when one runs chunk i of k, `bucket_cancel` when a bucket lost its last
-/// call and its loop timer.
+/// Trace events of batched timers' loop timers come from the same observer, from the events
+/// with `source == EventSource::bucket_timer` (`txaio::Event::bucket`): `bucket_timer` when B
+/// schedules a loop timer for a bucket or its next chunk, `bucket_fire B i/k` when one runs
+/// chunk i of k, `bucket_cancel` when a bucket lost its last call and its loop timer.
 
 #include <cstdint>
 #include <functional>
@@ -25,7 +25,7 @@
 #include <string>
 #include <vector>
 
-#include "txaio/batched_timer.hpp"
+#include "txaio/loop.hpp"
 #include "txaio/replay/scenario.hpp"
 #include "txaio/sim/loop.hpp"
 
@@ -43,10 +43,14 @@ struct RunOptions {
   std::function<void(std::size_t ops_done)> progress;
 };
 
-/// One loop-timer event of a scenario's batched timer (for the report's buckets and chunks).
+/// One step of a loop timer of a scenario's batched timer (for the report's buckets and
+/// chunks): a `schedule`, `fire` or `cancel` event the loop reported with
+/// `source == EventSource::bucket_timer`.
 struct BucketActivity {
-  std::uint32_t batched = 0;  ///< index into `Scenario::batched`
-  BatchEvent event;
+  std::uint32_t batched = 0;                           ///< index into `Scenario::batched`
+  txaio::EventKind kind = txaio::EventKind::schedule;  ///< schedule, fire or cancel
+  std::int64_t time_ns = 0;                            ///< loop time of the step
+  txaio::BucketInfo bucket;                            ///< the bucket's key, chunk, chunk count and pending calls
 };
 
 struct RunResult {
