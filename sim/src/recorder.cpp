@@ -267,7 +267,9 @@ void Recorder::add_settings(scenario::Scenario& sc) const {
     if (sim->options().ties != Ties::fifo) sc.ties = sim->options().ties;
   }
   for (const Batched& b : batched_) {
-    sc.batched.push_back(scenario::BatchedDecl{b.name, b.bucket_ns, static_cast<std::uint64_t>(b.chunk), b.never_early, 0});
+    // A chunk past the format's largest runs the same as it: one chunk per bucket of fewer calls.
+    const auto chunk = std::min(static_cast<std::uint64_t>(b.chunk), scenario::max_chunk);
+    sc.batched.push_back(scenario::BatchedDecl{b.name, b.bucket_ns, chunk, b.never_early, 0});
   }
   const std::int64_t end = end_ns_ >= 0 ? end_ns_ : rel(loop_->now());
   sc.run_ns = std::max(end, last_op_ns_);

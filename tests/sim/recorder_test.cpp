@@ -224,6 +224,21 @@ TEST(Recorder, CallSoonWorkPostedOutsideARunStaysAnAtOp) {
   EXPECT_EQ(txaio::replay::replay_text(text, "outside.txs", {}).status, Status::passed) << text;
 }
 
+// A batched timer's chunk size past the format's largest is written as the largest (it runs
+// the same), so the recording still parses.
+TEST(Recorder, AHugeChunkSizeIsWrittenAsTheFormatsLargest) {
+  txaio::sim::Loop loop;
+  txaio::sim::Recorder recorder(loop);
+  auto timer = txaio::make_batched_timer(loop, 10ms, std::int64_t{1} << 40);
+  recorder.watch(timer, "B");
+  for (int i = 0; i < 3; ++i) timer.call_later(5ms, [] {});
+  advance_to(loop, 1s);
+  recorder.stop();
+  const std::string text = recorder.str();
+  EXPECT_NE(text.find("batched B bucket=0.01 chunk=1000000000\n"), std::string::npos) << text;
+  EXPECT_EQ(txaio::replay::replay_text(text, "huge_chunk.txs", {}).status, Status::passed) << text;
+}
+
 TEST(Recorder, NamesAreMadeValidAndUnique) {
   txaio::sim::Loop loop;
   txaio::sim::Recorder recorder(loop);

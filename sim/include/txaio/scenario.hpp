@@ -22,6 +22,10 @@ inline constexpr std::string_view header_line = "txaio-scenario 1";
 inline constexpr std::size_t max_line_bytes = 4096;
 /// Longest accepted id or batched-timer name, in bytes.
 inline constexpr std::size_t max_id_bytes = 64;
+/// Largest accepted `chunk=` of a batched timer.
+inline constexpr std::uint64_t max_chunk = 1'000'000'000;
+/// Smallest accepted `bucket=` of a batched timer, in ns (the batched timer's own minimum).
+inline constexpr std::int64_t min_bucket_ns = 1'000'000;
 
 /// `ties`: how calls due at the same instant are ordered: the loop's own policy.
 using Ties = sim::Ties;

@@ -9,7 +9,6 @@
 namespace txaio::scenario::detail {
 
 constexpr std::int64_t int64_max = std::numeric_limits<std::int64_t>::max();
-constexpr std::uint64_t max_chunk = 1'000'000'000;
 
 constexpr std::string_view time_expected =
     "expected decimal seconds with up to 9 decimals (e.g. 5 or 1.25) or a number with unit s, ms, us or ns "

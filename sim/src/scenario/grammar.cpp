@@ -254,7 +254,7 @@ private:
       if (key == "bucket") {
         once(has_bucket);
         decl.bucket_ns = parse_time_token(value, "bucket duration");
-        if (decl.bucket_ns < 1'000'000) {
+        if (decl.bucket_ns < min_bucket_ns) {
           fail(value, fmt::format("bucket duration {} is below 1ms: expected at least 1ms", show(value.raw)));
         }
       } else if (key == "chunk") {

@@ -57,7 +57,14 @@ private:
       }
       check_id(c.id);
     }
-    for (const BatchedDecl& b : sc_.batched) check_id(b.name);
+    for (const BatchedDecl& b : sc_.batched) {
+      check_id(b.name);
+      if (b.bucket_ns < min_bucket_ns || b.chunk == 0 || b.chunk > max_chunk) {
+        unwritable(fmt::format("batched timer {} has bucket {} s and chunk {}: expected a bucket of at least 1ms and "
+                               "a chunk from 1 to {}",
+                               b.name, format_time(b.bucket_ns), b.chunk, max_chunk));
+      }
+    }
     std::int64_t last = 0;
     for (const Op& op : sc_.ops) {
       if (op.call >= calls) unwritable(fmt::format("an op names call {} of {}", op.call, calls));

@@ -154,6 +154,16 @@ TEST(ScenarioWriter, RefusesModelsItCannotWrite) {
   s.calls[0].causal_end = 0;
   s.ops.push_back(sc::Op{-1, sc::OpKind::call_later, 1, false, {}, 0});
   EXPECT_THROW(sc::write_scenario(s), std::invalid_argument);  // times decrease
+  s.ops.pop_back();
+  s.batched.push_back(sc::BatchedDecl{"B", 1'000'000, 0, false, 0});
+  EXPECT_THROW(sc::write_scenario(s), std::invalid_argument);  // chunk 0
+  s.batched[0].chunk = sc::max_chunk + 1;
+  EXPECT_THROW(sc::write_scenario(s), std::invalid_argument);
+  s.batched[0].chunk = 1;
+  s.batched[0].bucket_ns = 999'999;
+  EXPECT_THROW(sc::write_scenario(s), std::invalid_argument);  // bucket under 1ms
+  s.batched[0].bucket_ns = 1'000'000;
+  EXPECT_NO_THROW(sc::write_scenario(s));
 }
 
 }  // namespace
