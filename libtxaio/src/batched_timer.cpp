@@ -519,6 +519,8 @@ private:
   void notify_loop(Event event) const noexcept {
     if (event.source == EventSource::loop) event.source = event.id == 0 ? EventSource::bucket_timer : EventSource::batched_call;
     event.batched = reinterpret_cast<std::uintptr_t>(this);
+    event.settings = BatchedSettings{nanoseconds(bucket_ns_), static_cast<std::int64_t>(chunk_size_),
+                                     rounding_ == BatchRounding::never_early};
     loop_->notify(event);
   }
 

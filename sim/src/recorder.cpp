@@ -47,11 +47,31 @@ std::int64_t Recorder::rel(nanoseconds t) const noexcept { return std::max<std::
 std::size_t Recorder::call_count() const noexcept { return calls_.size() - internal_count_; }
 
 void Recorder::watch(const BatchedTimer& timer, std::string_view name) {
+  const BatchedSettings settings{timer.bucket(), timer.chunk_size(), timer.rounding() == BatchRounding::never_early};
+  const std::uint32_t index = batched_of(timer.id(), settings);
+  batched_[index].name.clear();  // so that its old name does not count as taken
+  batched_[index].name = unique_batched_name(valid_name(name));
+}
+
+// The batched timer `id`'s index, declared (as B1, B2, ...) on first sight.
+std::uint32_t Recorder::batched_of(std::uint64_t id, const BatchedSettings& settings) {
+  if (const auto it = batched_index_.find(id); it != batched_index_.end()) return it->second;
   const auto index = static_cast<std::uint32_t>(batched_.size());
-  batched_.push_back(Batched{valid_name(name), timer.bucket().count(), timer.chunk_size(),
-                             timer.rounding() == BatchRounding::never_early});
+  batched_.push_back(Batched{unique_batched_name(fmt::format("B{}", index + 1)), settings.bucket.count(),
+                             settings.chunk_size, settings.never_early});
   batched_ids_.emplace_back();
-  batched_index_[timer.id()] = index;
+  batched_index_[id] = index;
+  return index;
+}
+
+// `base`, or `base.2`, `base.3`, ... when a batched timer already has that name.
+std::string Recorder::unique_batched_name(const std::string& base) const {
+  std::string name = base;
+  const auto taken = [&](const std::string& n) {
+    return std::any_of(batched_.begin(), batched_.end(), [&](const Batched& b) { return b.name == n; });
+  };
+  for (int k = 2; taken(name); ++k) name = fmt::format("{}.{}", base, k);
+  return name;
 }
 
 void Recorder::name_next(std::string_view name) { next_name_ = std::string(name); }
@@ -95,16 +115,7 @@ std::optional<std::uint32_t> Recorder::find(const txaio::Event& e) const {
 
 void Recorder::on_schedule(const txaio::Event& e) {
   Call call;
-  if (e.source == EventSource::batched_call) {
-    const auto timer = batched_index_.find(e.batched);
-    if (timer == batched_index_.end()) {
-      if (unwatched_.insert(e.batched).second) {
-        comment(rel(e.time), "calls of a batched timer that is not watched (Recorder::watch) are not recorded");
-      }
-      return;
-    }
-    call.via = timer->second;
-  }
+  if (e.source == EventSource::batched_call) call.via = batched_of(e.batched, e.settings);
   call.delay_ns = std::max<std::int64_t>(0, e.due.count() - e.time.count());
   if (!next_name_.empty()) {
     call.name = std::move(next_name_);

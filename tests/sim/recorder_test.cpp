@@ -224,6 +224,40 @@ TEST(Recorder, CallSoonWorkPostedOutsideARunStaysAnAtOp) {
   EXPECT_EQ(txaio::replay::replay_text(text, "outside.txs", {}).status, Status::passed) << text;
 }
 
+// Batched timers need not be watched: each is declared on its first call (B1, B2, ...) and
+// its calls are recorded one by one, so the run replays exactly. A watch after the first
+// call names it then; a repeated name is made unique.
+TEST(Recorder, BatchedTimersAreDeclaredOnTheirFirstCallWithoutWatch) {
+  txaio::sim::Loop loop(txaio::sim::Options{3, txaio::sim::Ties::random});
+  txaio::sim::Recorder recorder(loop);
+  auto plain = txaio::make_batched_timer(loop, 10ms, 2);
+  auto late = txaio::make_batched_timer(loop, 5ms, 1, txaio::BatchRounding::never_early);
+  auto named = txaio::make_batched_timer(loop, 20ms);
+  recorder.watch(named, "B1");  // declared first, by its watch
+  for (int i = 0; i < 5; ++i) {
+    plain.call_later(std::chrono::milliseconds(i * 3), [i, &late] {
+      if (i % 2 == 0) late.call_later(std::chrono::milliseconds(i), [] {});
+    });
+  }
+  recorder.watch(plain, "pings");  // after its first calls: renames B2
+  advance_to(loop, 0s);
+  recorder.watch(late, "pings");   // B3 becomes pings.2
+  named.call_later(1ms, [] { throw std::runtime_error("named raised"); });
+  advance_to(loop, 1s);
+  recorder.stop();
+  const std::string text = recorder.str();
+  EXPECT_NE(text.find("batched B1 bucket=0.02 chunk=100\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("batched pings bucket=0.01 chunk=2\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("batched pings.2 bucket=0.005 chunk=1 never_early=1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("on t1 call_later t6 0 via=pings.2\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find("not watched"), std::string::npos) << text;
+  txaio::replay::ReplayOptions options;
+  options.check_determinism = true;
+  const auto outcome = txaio::replay::replay_text(text, "unwatched.txs", options);
+  EXPECT_EQ(outcome.status, Status::passed) << outcome.comparison.report << text;
+  EXPECT_EQ(outcome.compared.size(), 5u + 3u + 1u) << text;
+}
+
 // A batched timer's chunk size past the format's largest is written as the largest (it runs
 // the same), so the recording still parses.
 TEST(Recorder, AHugeChunkSizeIsWrittenAsTheFormatsLargest) {

@@ -90,6 +90,16 @@ struct BucketInfo {
   friend bool operator==(const BucketInfo&, const BucketInfo&) = default;
 };
 
+/// A batched timer's settings (`Event::settings`), in every event it reports (`source` not
+/// `loop`), so that an observer can model a timer it was not told about.
+struct BatchedSettings {
+  nanoseconds bucket{0};         ///< `BatchedTimer::bucket()`
+  std::int64_t chunk_size = 0;   ///< `BatchedTimer::chunk_size()`
+  bool never_early = false;      ///< `BatchedTimer::rounding()` is `BatchRounding::never_early`
+
+  friend bool operator==(const BatchedSettings&, const BatchedSettings&) = default;
+};
+
 /// One loop event. `time` is the loop time when it happened, `due` the call's due time.
 /// `id` is `DelayedCall::id()` for the loop's calls (0 for `call_soon` work),
 /// `BatchedCall::id()` for batched calls. `message` is set for errors.
@@ -121,6 +131,7 @@ struct Event {
   EventSource source = EventSource::loop;
   std::uint64_t batched = 0;  ///< `BatchedTimer::id()` unless `source` is `loop`
   BucketInfo bucket{};        ///< for `source == bucket_timer` (see `BucketInfo`)
+  BatchedSettings settings{};  ///< the batched timer's, unless `source` is `loop`
 };
 
 /// Receives a loop's events, on the loop's thread, synchronously. An exception it throws is

@@ -39,7 +39,7 @@ public:
       const auto chunk = *rc::gen::inRange<std::int64_t>(1, 4);
       const auto rounding = *rc::gen::element(txaio::BatchRounding::down, txaio::BatchRounding::never_early);
       batched_.push_back(txaio::make_batched_timer(loop, bucket, chunk, rounding));
-      recorder.watch(batched_.back(), "B" + std::to_string(b));
+      if (*rc::gen::arbitrary<bool>()) recorder.watch(batched_.back(), "T" + std::to_string(b));  // else B1, B2, ...
     }
   }
 

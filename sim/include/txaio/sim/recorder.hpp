@@ -4,15 +4,15 @@
 ///
 ///     txaio::AsioLoop loop(io);
 ///     txaio::sim::Recorder recorder(loop);
-///     recorder.watch(pings, "ping");        // a batched timer: its calls are recorded too
+///     recorder.watch(pings, "ping");        // a batched timer's name (else B1, B2, ...)
 ///     recorder.name_next("connect");         // the next call is called "connect", not t1
 ///     ... io.run();
 ///     recorder.stop();
 ///     std::ofstream("run.txs") << recorder.str();
 ///
 /// What is written (docs/recording.md):
-/// - every `call_later` as `at <t> call_later <id> <delay>` (a watched batched timer's with
-///   `via=<name>`), every cancel of a pending call as `at <t> cancel <id>`; an op made at the
+/// - every `call_later` as `at <t> call_later <id> <delay>` (a batched timer's with
+///   `via=<name>`, after a `batched` line declaring the timer), every cancel of a pending call as `at <t> cancel <id>`; an op made at the
 ///   instant of the previous one with no callback run in between as `and <op>` (replayed
 ///   without advancing the loop between the two);
 /// - an op made inside a recorded call's callback as `on <parent> <op>`: it is replayed inside
@@ -26,8 +26,8 @@
 /// `AsioLoop` recording differs on replay only by the loop's lateness.
 ///
 /// Not replayed (written as comments): errors outside any call (a `BatchError`'s summary:
-/// its calls' errors are recorded one by one), calls of batched timers that were not
-/// watched, and events of calls scheduled before recording started.
+/// its calls' errors are recorded one by one), and events of calls scheduled before
+/// recording started.
 ///
 /// Ops made by `call_soon` work (a future's callbacks, a resumed coroutine) on a `sim::Loop`
 /// are written as `on` ops of the recorded call whose callback posted the work
@@ -42,7 +42,6 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "txaio/batched_timer.hpp"
@@ -66,8 +65,10 @@ public:
   Recorder(const Recorder&) = delete;
   Recorder& operator=(const Recorder&) = delete;
 
-  /// Declares `timer` in the scenario as `batched <name> bucket=... chunk=...` and records its
-  /// calls one by one with `via=<name>`. Watch it before it schedules anything.
+  /// Names `timer` in the scenario (`batched <name> bucket=... chunk=...`, its calls with
+  /// `via=<name>`). Optional: every batched timer's calls are recorded one by one, and a
+  /// timer not named is declared as `B1`, `B2`, ... when its first call is scheduled. Names
+  /// are made valid and unique as call names are.
   void watch(const BatchedTimer& timer, std::string_view name);
 
   /// The id of the next call scheduled (plain or batched), instead of the naming hook's.
@@ -120,6 +121,8 @@ private:
 
   std::int64_t rel(nanoseconds t) const noexcept;
   std::optional<std::uint32_t> find(const txaio::Event& e) const;
+  std::uint32_t batched_of(std::uint64_t id, const BatchedSettings& settings);
+  std::string unique_batched_name(const std::string& base) const;
   void on_schedule(const txaio::Event& e);
   void on_bucket_timer(const txaio::Event& e);
   void on_op(LineKind kind, const txaio::Event& e);
@@ -152,7 +155,6 @@ private:
   std::vector<std::uint32_t> running_;  // calls whose callbacks are running, innermost last
   std::vector<std::size_t> running_lines_;  // their fire lines
   std::size_t internal_count_ = 0;
-  std::unordered_set<std::uint64_t> unwatched_;  // batched timers already noted as not watched
 };
 
 }  // namespace txaio::sim
