@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include "process.hpp"
@@ -246,6 +248,37 @@ TEST(CliFiles, ConcurrentUpdatesLeaveOneWholeFileAndSayWhatLanded) {
   std::size_t files = 0;
   for (const auto& e : fs::directory_iterator(dir.path())) files += e.path().filename().string().starts_with(".f.txs") ? 1 : 0;
   EXPECT_EQ(files, 0u) << "temporary files left behind";
+}
+
+}  // namespace
+
+namespace {
+
+// Under Bazel, XML_OUTPUT_FILE names the test's JUnit report: written without --junit, with
+// the same checks (it may not be an input), and --junit wins over it.
+TEST(CliFiles, BazelsXmlOutputFileGetsTheJUnitReport) {
+  TempDir dir;
+  const auto scenario = dir.write("a.txs", good);
+  const auto xml = dir.path() / "test.xml";
+  CommandResult r = run_command("XML_OUTPUT_FILE=" + q(xml) + " timeout 60 " + shell_quote(TXAIO_REPLAY_EXE) + " " + q(scenario));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  std::ifstream in(xml);
+  const std::string report((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_TRUE(has(report, "<testsuites")) << report;
+  EXPECT_TRUE(has(report, "name=\"a.txs\"")) << report;
+
+  r = run_command("XML_OUTPUT_FILE=" + q(scenario) + " timeout 60 " + shell_quote(TXAIO_REPLAY_EXE) + " " + q(scenario));
+  EXPECT_EQ(r.exit_code, exit_usage) << r.output;  // never overwrites an input
+  std::ifstream again(scenario);
+  EXPECT_EQ(std::string((std::istreambuf_iterator<char>(again)), std::istreambuf_iterator<char>()), good);
+
+  const auto other = dir.path() / "other.xml";
+  fs::remove(xml);
+  r = run_command("XML_OUTPUT_FILE=" + q(xml) + " timeout 60 " + shell_quote(TXAIO_REPLAY_EXE) + " --junit " + q(other) + " " +
+                  q(scenario));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(fs::exists(other));
+  EXPECT_FALSE(fs::exists(xml));
 }
 
 }  // namespace

@@ -167,3 +167,16 @@ TEST_F(ShardUnion, InvalidVariablesAreUsageErrors) {
 }
 
 }  // namespace
+
+namespace {
+
+// Bazel names the JUnit report a test writes in XML_OUTPUT_FILE; txaio-replay writes it there
+// when --junit is not given.
+TEST(ShardEnvironment, BazelsXmlOutputFileIsTheJUnitReport) {
+  EXPECT_EQ(txaio::replay::junit_from_environment(env({{"XML_OUTPUT_FILE", "/tmp/out/test.xml"}})), "/tmp/out/test.xml");
+  EXPECT_EQ(txaio::replay::junit_from_environment(env({})), "");
+  EXPECT_EQ(txaio::replay::junit_from_environment(env({{"XML_OUTPUT_FILE", ""}})), "");
+  EXPECT_EQ(txaio::replay::junit_from_environment(env({{"GTEST_OUTPUT", "xml:dir/"}})), "");
+}
+
+}  // namespace

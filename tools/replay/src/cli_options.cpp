@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <stdexcept>
 
 #include "cli_steps.hpp"
@@ -88,7 +89,7 @@ Given add_options(CLI::App& app, Typed& typed) {
                                "Replay only shard K of N (K/N, from 1): files i with i % N == K - 1. "
                                "Without it, GTEST_TOTAL_SHARDS/GTEST_SHARD_INDEX or Bazel's TEST_TOTAL_SHARDS/TEST_SHARD_INDEX "
                                "(0-based) choose the shard");
-  given.junit = app.add_option("--junit", typed.junit, "Write a JUnit XML report to FILE")->type_name("FILE");
+  given.junit = app.add_option("--junit", typed.junit, "Write a JUnit XML report to FILE (default: $XML_OUTPUT_FILE when set, as Bazel sets it)")->type_name("FILE");
   given.report = app.add_option("--report", typed.report, "Write a self-contained HTML report with timelines to FILE.html")
                      ->type_name("FILE.html");
   app.add_flag("--show", typed.show, "Print the observed events of every scenario as expect lines");
@@ -149,7 +150,7 @@ detail::Settings checked_settings(Typed typed, const Given& given, std::span<con
   settings.update = typed.update;
   settings.show = typed.show;
   settings.jobs = static_cast<unsigned>(typed.jobs);
-  settings.junit = std::move(typed.junit);
+  settings.junit = given.junit->count() > 0 ? std::move(typed.junit) : junit_from_environment(std::getenv);
   settings.report = std::move(typed.report);
   settings.command_line = "txaio-replay";
   for (const std::string& arg : args) settings.command_line += " " + arg;

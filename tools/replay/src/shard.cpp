@@ -73,6 +73,11 @@ void touch_shard_status_files(const Getenv& getenv) {
   }
 }
 
+std::string junit_from_environment(const Getenv& getenv) {
+  const char* file = getenv("XML_OUTPUT_FILE");
+  return file != nullptr ? std::string(file) : std::string();
+}
+
 std::optional<Shard> shard_from_process_environment() {
   const Getenv getenv = [](const char* name) -> const char* { return std::getenv(name); };
   auto shard = shard_from_environment(getenv);

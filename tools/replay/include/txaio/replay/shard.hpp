@@ -2,7 +2,8 @@
 /// Sharding by the environment, the way CI engines ask a test binary for one slice of its
 /// tests: GoogleTest's protocol (`GTEST_TOTAL_SHARDS`, `GTEST_SHARD_INDEX`, and
 /// `GTEST_SHARD_STATUS_FILE`) and Bazel's (`TEST_TOTAL_SHARDS`, `TEST_SHARD_INDEX`,
-/// `TEST_SHARD_STATUS_FILE`). `txaio-replay` uses it when `--shard` is not given.
+/// `TEST_SHARD_STATUS_FILE`). `txaio-replay` uses it when `--shard` is not given. Also where
+/// Bazel asks for the JUnit XML report (`XML_OUTPUT_FILE`), used when `--junit` is not given.
 
 #include <functional>
 #include <optional>
@@ -27,6 +28,11 @@ std::optional<Shard> shard_from_environment(const Getenv& getenv);
 /// that it honoured the sharding variables. Throws `std::runtime_error` naming the variable
 /// and the file when it cannot be written.
 void touch_shard_status_files(const Getenv& getenv);
+
+/// The JUnit XML report the environment asks for: Bazel's `XML_OUTPUT_FILE` (a file per test
+/// target); empty when unset or empty. (GoogleTest's `GTEST_OUTPUT` is not read: a folder
+/// there would have every replay of a ctest run write the same file.)
+std::string junit_from_environment(const Getenv& getenv);
 
 /// What `txaio-replay` does without `--shard`: `shard_from_environment` on this process's
 /// environment, and when it names a shard, `touch_shard_status_files`. Throws as they do.
