@@ -120,14 +120,40 @@ std::size_t TimerState::reset_expiry(std::int64_t expiry) {
   return n;
 }
 
+namespace {
+
+// The loop call of a wait: completes it when it runs; dropped unrun while the wait is still
+// scheduled (its loop is being destroyed), it destroys the wait's handler instead.
+class WaitCall {
+public:
+  explicit WaitCall(TimerWait* wait) noexcept : wait_(wait) {}
+  WaitCall(WaitCall&& other) noexcept : wait_(std::exchange(other.wait_, nullptr)) {}
+  WaitCall& operator=(WaitCall&&) = delete;
+  ~WaitCall() {
+    if (wait_ == nullptr || !wait_->scheduled) return;
+    wait_->scheduled = false;
+    wait_->owner->unlink(wait_);
+    wait_->complete(WaitEnd::abandoned);
+  }
+  void operator()() {
+    TimerWait* wait = std::exchange(wait_, nullptr);
+    wait->scheduled = false;
+    wait->owner->unlink(wait);
+    wait->complete(WaitEnd::expired);
+  }
+
+private:
+  TimerWait* wait_;
+};
+
+}  // namespace
+
 void TimerState::start(TimerWait* wait) {
   Loop& loop = executor.loop();
   const std::int64_t now = loop.now().count();
   const nanoseconds delay(expiry_ns > now ? expiry_ns - now : 0);
-  wait->call = loop.schedule(delay, Callback([wait] {
-                               wait->owner->unlink(wait);
-                               wait->complete(WaitEnd::expired);
-                             }));
+  wait->call = loop.schedule(delay, Callback(WaitCall(wait)));
+  wait->scheduled = true;
   wait->owner = this;
   wait->prev = tail_;
   wait->next = nullptr;
@@ -142,6 +168,7 @@ void TimerState::unlink(TimerWait* wait) noexcept {
 }
 
 void cancel_wait(TimerWait* wait, WaitEnd how) {
+  wait->scheduled = false;  // the call dropped by this cancel must leave the wait alone
   wait->call.cancel();
   wait->owner->unlink(wait);
   wait->complete(how);

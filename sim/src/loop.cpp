@@ -70,9 +70,24 @@ Loop::Loop(Options options) : options_(options), rng_(options.seed), jitter_rng_
 
 // A destroyed loop is never left as the default: a later call throws UsageError instead of
 // reaching freed memory.
-// Suspended coroutines are destroyed while the loop is whole; the default loop is cleared by
-// `txaio::Loop::~Loop`, as for every loop.
-Loop::~Loop() { destroy_coroutines(); }
+// Suspended coroutines are destroyed while the loop is whole, then the pending calls and
+// work, one at a time, so that what their destruction runs (an Asio handler of a
+// `steady_timer` wait destroying its coroutine, say) still finds a whole loop. The default
+// loop is cleared by `txaio::Loop::~Loop`, as for every loop.
+Loop::~Loop() {
+  destroy_coroutines();
+  for (;;) {  // dropping one may post or schedule more (Asio posts a coroutine's unwinding)
+    take_threadsafe();
+    if (timers_.top() != nullptr) {
+      timers_.pop();
+    } else if (!ready_.empty()) {
+      const Ready dropped = std::move(ready_.front());
+      ready_.pop_front();
+    } else {
+      break;
+    }
+  }
+}
 
 void Loop::check_own_future(const txaio::Loop& owner, const std::string& future) const {
   if (&owner == this) return;

@@ -17,6 +17,7 @@
 #include <boost/asio/use_future.hpp>
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <variant>
 #include <vector>
@@ -418,6 +419,51 @@ TEST(SteadyTimerOnIoContext, SameOrderAsAsioSteadyTimer) {
   auto ours = run_program<txaio::steady_timer>(io2, [&](nanoseconds d) { return txaio::steady_timer(io2, d); });
   EXPECT_EQ(ours, theirs);
   EXPECT_EQ(ours.size(), 7u);
+}
+
+}  // namespace
+
+namespace {
+
+// ---- a loop destroyed under pending waits ---------------------------------------------------
+
+asio::awaitable<void> wait_forever(std::shared_ptr<int> alive) {
+  txaio::steady_timer t(co_await asio::this_coro::executor, 5s);
+  co_await t.async_wait(asio::use_awaitable);
+  ADD_FAILURE() << "the wait completed: " << *alive;
+}
+
+// As an io_context destroys the handlers it still holds, a destroyed loop destroys the
+// handlers of the waits pending on it, uninvoked: a coroutine suspended in a wait is unwound
+// (its locals destroyed), not leaked. Before, the handler and its frame were never freed.
+TEST(SteadyTimer, ADestroyedSimLoopDestroysTheHandlersOfItsPendingWaits) {
+  auto alive = std::make_shared<int>(0);
+  bool ran = false;
+  {
+    txaio::sim::Loop loop;
+    asio::co_spawn(txaio::asio_executor(loop), wait_forever(alive), asio::detached);
+    auto timer = std::make_shared<txaio::steady_timer>(txaio::asio_executor(loop), 5s);
+    timer->async_wait([timer, alive, &ran](error_code) { ran = true; });  // owns its timer
+    loop.advance(1s);
+    EXPECT_EQ(alive.use_count(), 3) << "the coroutine and the handler hold it";
+  }
+  EXPECT_FALSE(ran);
+  EXPECT_EQ(alive.use_count(), 1) << "a handler or a coroutine frame was not destroyed";
+}
+
+TEST(SteadyTimer, ADestroyedAsioLoopDestroysTheHandlersOfItsPendingWaits) {
+  auto alive = std::make_shared<int>(0);
+  bool ran = false;
+  asio::io_context io;
+  {
+    txaio::AsioLoop loop(io);
+    auto timer = std::make_shared<txaio::steady_timer>(txaio::asio_executor(loop), 1h);
+    timer->async_wait([timer, alive, &ran](error_code) { ran = true; });
+    io.poll();
+    EXPECT_EQ(alive.use_count(), 2);
+  }
+  EXPECT_FALSE(ran);
+  EXPECT_EQ(alive.use_count(), 1) << "the handler was not destroyed";
 }
 
 }  // namespace

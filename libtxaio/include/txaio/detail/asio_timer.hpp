@@ -14,6 +14,8 @@ enum class WaitEnd : std::uint8_t {
   expired,            ///< the loop reached the expiry
   cancelled,          ///< `cancel`, a new expiry or the timer's destruction
   cancelled_by_slot,  ///< the handler's cancellation slot (runs inside the signal's `emit`)
+  abandoned,          ///< its loop was destroyed: the handler is destroyed, not invoked (as
+                      ///< Asio destroys the handlers an `io_context` still holds)
 };
 
 class TimerState;
@@ -26,10 +28,13 @@ public:
   TimerWait(const TimerWait&) = delete;
   TimerWait& operator=(const TimerWait&) = delete;
 
-  /// Completes the wait's handler and frees the wait.
+  /// Completes the wait's handler and frees the wait (`abandoned`: destroys the handler).
   void complete(WaitEnd how) { complete_(this, how); }
 
   TimerState* owner = nullptr;
+  /// Set while the wait's loop call is pending and its drop means the loop was destroyed;
+  /// cleared before the wait cancels that call itself.
+  bool scheduled = false;
   TimerWait* prev = nullptr;
   TimerWait* next = nullptr;
   DelayedCall call;
@@ -149,6 +154,7 @@ private:
     Handler handler(std::move(op->handler_));
     handler_work_executor_t<Handler> work(std::move(op->work_));
     destroy(op, handler);  // before the upcall, so the handler may start another wait
+    if (how == WaitEnd::abandoned) return;  // the handler and its work go with this scope
     const boost::system::error_code ec =
         how == WaitEnd::expired ? boost::system::error_code() : boost::asio::error::operation_aborted;
     complete_on(work, how == WaitEnd::expired, std::move(handler), ec);
