@@ -29,7 +29,7 @@ std::string valid_name(std::string_view name) {
 }  // namespace
 
 Recorder::Recorder(txaio::Loop& loop, std::string title)
-    : loop_(&loop), title_(std::move(title)), origin_ns_(loop.now().count()) {
+    : loop_(&loop), sim_(dynamic_cast<const sim::Loop*>(&loop)), title_(std::move(title)), origin_ns_(loop.now().count()) {
   loop.add_observer(*this);
 }
 
@@ -182,9 +182,8 @@ void Recorder::add_op(LineKind kind, const txaio::Event& e, std::uint32_t index)
 // knows: `sim::Loop::cause`); `none` on other loops, outside callbacks, and for work of a
 // batched call (the loop knows only the batched timer's own loop timer).
 std::uint32_t Recorder::posted_by() const {
-  const auto* sim = dynamic_cast<const sim::Loop*>(loop_);
-  if (sim == nullptr || sim->cause() == 0) return none;
-  const auto it = loop_ids_.find(sim->cause());
+  if (sim_ == nullptr || sim_->cause() == 0) return none;
+  const auto it = loop_ids_.find(sim_->cause());
   if (it == loop_ids_.end() || calls_[it->second].internal) return none;
   return it->second;
 }
@@ -273,9 +272,9 @@ void Recorder::add_settings(scenario::Scenario& sc) const {
   sc.preamble.push_back("Recorded by txaio::sim::Recorder" + (title_.empty() ? std::string() : ": " + title_));
   sc.preamble.push_back(fmt::format("{} calls; times in seconds from the start of the recording.", call_count()));
   sc.preamble.push_back("The expect lines are what really happened; replaying shows where the model differs.");
-  if (const auto* sim = dynamic_cast<const sim::Loop*>(loop_)) {
-    if (sim->options().seed != 0) sc.seed = sim->options().seed;
-    if (sim->options().ties != Ties::fifo) sc.ties = sim->options().ties;
+  if (sim_ != nullptr) {
+    if (sim_->options().seed != 0) sc.seed = sim_->options().seed;
+    if (sim_->options().ties != Ties::fifo) sc.ties = sim_->options().ties;
   }
   for (const Batched& b : batched_) {
     // A chunk past the format's largest runs the same as it: one chunk per bucket of fewer calls.

@@ -3,12 +3,14 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
 #include <cstdlib>
+#include <limits>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string_view>
 
+#include "txaio/scenario.hpp"
 #include "txaio/testutil/detail/event_trace.hpp"
 #include "txaio/testutil/rapidcheck.hpp"
 #include "txaio/testutil/replace_loop.hpp"
@@ -26,31 +28,24 @@ const char* env(const char* name) {
 }
 
 std::uint64_t parse_u64(const char* name, std::string_view text, std::string_view expected) {
-  std::uint64_t value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size()) bad_variable(name, text, expected);
-  return value;
+  const std::optional<std::uint64_t> value = scenario::parse_u64(text);
+  if (!value) bad_variable(name, text, expected);
+  return *value;
 }
 
-// "250ns", "3us", "2ms", "1s" or a bare count of nanoseconds.
+// "250ns", "3us", "2ms", "1s" (the scenario format's durations) or a bare count of nanoseconds.
 nanoseconds parse_jitter(std::string_view text) {
   static constexpr std::string_view expected = "a duration such as 0, 250ns, 3us, 2ms or 1s";
-  constexpr std::pair<std::string_view, std::int64_t> units[] = {
-      {"ns", 1}, {"us", 1'000}, {"ms", 1'000'000}, {"s", 1'000'000'000}};
-  std::int64_t scale = 1;
-  std::string_view digits = text;
-  for (const auto& [suffix, ns] : units) {
-    if (digits.ends_with(suffix)) {
-      digits.remove_suffix(suffix.size());
-      scale = ns;
-      break;
-    }
+  const bool bare = !text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos;
+  if (bare) {
+    const std::uint64_t ns = parse_u64("TXAIO_SIM_JITTER", text, expected);
+    if (ns > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) bad_variable("TXAIO_SIM_JITTER", text, expected);
+    return nanoseconds(static_cast<std::int64_t>(ns));
   }
-  const std::uint64_t count = parse_u64("TXAIO_SIM_JITTER", digits, expected);
-  if (count > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max() / scale)) {
-    bad_variable("TXAIO_SIM_JITTER", text, expected);
-  }
-  return nanoseconds(static_cast<std::int64_t>(count) * scale);
+  // With its unit always (every unit ends in 's'): a bare number is nanoseconds, not seconds.
+  const std::optional<std::int64_t> ns = text.ends_with('s') ? scenario::parse_time(text) : std::nullopt;
+  if (!ns) bad_variable("TXAIO_SIM_JITTER", text, expected);
+  return nanoseconds(*ns);
 }
 
 int runs_to_do(const ExploreOptions& options, int configured) {

@@ -109,21 +109,22 @@ private:
     }
   }
 
-  // Marks `call` declared and writes the `on` lines that were waiting for it.
+  // Marks `call` declared and writes its `on` lines and those that were waiting for it.
   void declare(std::uint32_t call) {
-    std::vector<std::uint32_t> work{call};
-    while (!work.empty()) {
-      const std::uint32_t c = work.back();
-      work.pop_back();
+    work_.push_back(call);
+    while (!work_.empty()) {
+      const std::uint32_t c = work_.back();
+      work_.pop_back();
       declared_[c] = true;
-      std::vector<std::uint32_t> parents = std::move(waiting_[c]);
-      parents.push_back(c);
-      for (const std::uint32_t p : parents) resume(p, work);
+      resume(c);
+      // `resume` adds waiters only for calls not declared yet, so never to this list.
+      for (const std::uint32_t p : waiting_[c]) resume(p);
+      waiting_[c].clear();
     }
   }
 
   // Writes parent `p`'s next `on` lines until one cancels a call not declared yet.
-  void resume(std::uint32_t p, std::vector<std::uint32_t>& work) {
+  void resume(std::uint32_t p) {
     if (!declared_[p]) return;
     const Call& parent = sc_.calls[p];
     while (next_causal_[p] < parent.causal_end) {
@@ -134,7 +135,7 @@ private:
       }
       ++next_causal_[p];
       line(fmt::format("on {} {}", parent.id, op_text(op)));
-      if (op.kind == OpKind::call_later) work.push_back(op.call);
+      if (op.kind == OpKind::call_later) work_.push_back(op.call);
     }
   }
 
@@ -168,6 +169,7 @@ private:
   std::vector<bool> declared_;
   std::vector<std::uint32_t> next_causal_;
   std::vector<std::vector<std::uint32_t>> waiting_;  // call -> parents waiting for it to be declared
+  std::vector<std::uint32_t> work_;                  // calls declared, their `on` lines not written yet
 };
 
 }  // namespace

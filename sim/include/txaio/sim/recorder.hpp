@@ -50,6 +50,8 @@
 
 namespace txaio::sim {
 
+class Loop;
+
 class Recorder final : public txaio::Observer {
 public:
   /// Chooses the id of a call from its `schedule` event; an empty name means the default
@@ -138,6 +140,7 @@ private:
   void add_expects(scenario::Scenario& sc, const std::vector<std::uint32_t>& index) const;
 
   txaio::Loop* loop_;
+  const sim::Loop* sim_;  // loop_ when it is a sim::Loop (seed, ties, cause), else nullptr
   std::string title_;
   std::int64_t origin_ns_;
   std::int64_t end_ns_ = -1;
